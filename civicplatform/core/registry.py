@@ -1,0 +1,77 @@
+"""What each participation app offers the shared core, without the core importing it.
+
+An app registers, from its AppConfig.ready():
+- a navigation section (shown in the main menu, in order),
+- a provider of featured participations (shown on the home page),
+- which of its models can be reported, followed or commented.
+
+The core, the CMS, search and open data read these registries; adding a tool
+is adding one app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class FeaturedItem:
+    """A live participation for the home page: title, one-line summary, link, status label."""
+
+    title: str
+    summary: str
+    url: str
+    kind: str | Promise
+    status: str | Promise = ""
+
+
+FeaturedProvider = Callable[[int], Iterable[FeaturedItem]]
+
+_nav_sections: dict[str, NavSection] = {}
+_featured_providers: dict[str, FeaturedProvider] = {}
+_capabilities: dict[str, set[type[models.Model]]] = {"reportable": set(), "followable": set(), "commentable": set()}
+
+
+def register_nav_section(section: NavSection) -> None:
+    _nav_sections[section.key] = section
+
+
+def nav_sections() -> list[NavSection]:
+    return sorted(_nav_sections.values(), key=lambda section: (section.order, section.key))
+
+
+def register_featured_provider(key: str, provider: FeaturedProvider) -> None:
+    _featured_providers[key] = provider
+
+
+def featured_items(limit: int = 6) -> list[FeaturedItem]:
+    items: list[FeaturedItem] = []
+    for provider in _featured_providers.values():
+        items.extend(provider(limit))
+    return items[:limit]
+
+
+def register_capability(capability: str, model: type[models.Model]) -> None:
+    _capabilities[capability].add(model)
+
+
+def has_capability(capability: str, model_or_instance: Any) -> bool:
+    model = model_or_instance if isinstance(model_or_instance, type) else type(model_or_instance)
+    return model._meta.concrete_model in _capabilities[capability]
+
+
+def models_with(capability: str) -> set[type[models.Model]]:
+    return set(_capabilities[capability])

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from civicplatform.core.models import AuditEvent
+from civicplatform.core.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_record_links_actor_target_and_reason(staff, resident):
+    event = audit_record(action="accounts.verify", actor=staff, target=resident, reason="desk", data={"level": 2})
+    event.refresh_from_db()
+    assert event.actor == staff
+    assert AuditEvent.objects.for_target(resident).get() == event
+    assert event.data == {"level": 2}
+
+
+def test_audit_rows_cannot_be_changed_or_removed_through_the_orm(staff):
+    event = audit_record(action="moderation.hide", actor=staff)
+    event.reason = "rewritten"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().update(reason="rewritten")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
+def test_postgresql_refuses_raw_updates_of_the_audit_log(staff):
+    audit_record(action="moderation.hide", actor=staff)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET reason = 'rewritten'")
