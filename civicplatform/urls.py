@@ -24,6 +24,7 @@ urlpatterns = [
     path("moi/", include("civicplatform.accounts.urls")),
     path("moderation/", include("civicplatform.moderation.urls")),
     path("notifications/", include("civicplatform.notifications.urls")),
+    path("forums/", include("forums.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -118,6 +118,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "axes",
     "channels",
+    "rules.apps.AutodiscoverRulesConfig",
 ]
 LOCAL_APPS = [
     "civicplatform.core",
@@ -125,10 +126,12 @@ LOCAL_APPS = [
     "civicplatform.accounts",
     "civicplatform.moderation",
     "civicplatform.notifications",
+    "forums",
     "cms",
     "frontend",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# Local apps first so their templates override allauth's and Wagtail's.
+INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS + THIRD_PARTY_APPS
 
 # ------------------------------------------------------------------------------
 # AUTHENTICATION
@@ -137,6 +140,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # axes first: it refuses locked-out credentials before any backend checks them.
     "axes.backends.AxesStandaloneBackend",
+    # django-rules: object permissions declared in each app's rules.py
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
