@@ -34,10 +34,18 @@ run: $(VENV)/.installed
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# pytest exits 5 when it collected nothing: say so, and fail, rather than let "no tests" pass for green.
 test: $(VENV)/.installed-dev
+	@echo "==> [1/3] lint: ruff check"
 	$(BIN)/ruff check .
+	@echo "==> [2/3] every model change has its migration: makemigrations --check"
 	DJANGO_SETTINGS_MODULE=civicplatform.settings.test $(MANAGE) makemigrations --check --dry-run -v1
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	@echo "==> [3/3] pytest on 2 workers: unit, integration, deploy checks, translations, browser"
+	@$(BIN)/pytest -n 2 --dist loadgroup --durations=10 $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "make test: FAILED - pytest collected no tests"; fi; \
+	  if [ $$status -ne 0 ]; then echo "make test: FAILED (pytest exit $$status): see the short summary above"; fi; \
+	  exit $$status
+	@echo "==> make test: lint, migrations and all tests passed"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -57,8 +65,9 @@ worker: $(VENV)/.installed
 beat: $(VENV)/.installed
 	$(BIN)/celery -A civicplatform beat -l info -s var/celerybeat-schedule
 
+# Serving benchmark (needs wrk: apt-get install wrk); results go in docs/BENCHMARKS.md.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db.sqlite3 var/static var/media var/mail

@@ -22,6 +22,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("comptes/", include("allauth.urls")),
     path("moi/", include("civicplatform.accounts.urls")),
+    path("verification/", include("civicplatform.verification.urls")),
+    path("franceconnect/", include("civicplatform.franceconnect.urls")),
     path("moderation/", include("civicplatform.moderation.urls")),
     path("notifications/", include("civicplatform.notifications.urls")),
     path("forums/", include("forums.urls")),

@@ -39,13 +39,26 @@ def app_dirs(selected: list[str]) -> list[Path]:
     return [ROOT / name for name in wanted if (ROOT / name).is_dir()]
 
 
+# Django starts in the project root, then the command works in the app folder:
+# Celery's Django fix-up puts the working directory first on sys.path, where an
+# app's rules.py would shadow the django-rules package.
+MANAGE_IN = (
+    "import os, sys, django; from django.core.management import call_command; "
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'civicplatform.settings.dev'); "
+    "django.setup(); os.chdir(sys.argv[1]); call_command(*sys.argv[2:])"
+)
+
+
+def manage_in(app_dir: Path, *args: str) -> None:
+    subprocess.run([PYTHON, "-c", MANAGE_IN, str(app_dir), *args], cwd=ROOT, check=True)
+
+
 def make_messages(app_dir: Path) -> None:
     (app_dir / "locale").mkdir(exist_ok=True)
     for domain in ("django", "djangojs"):
-        subprocess.run(
-            [
-                PYTHON,
-                str(ROOT / "manage.py"),
+        manage_in(
+            app_dir,
+            *[
                 "makemessages",
                 "-l",
                 "fr",
@@ -60,13 +73,11 @@ def make_messages(app_dir: Path) -> None:
                 "-i",
                 "migrations/*",
             ],
-            cwd=app_dir,
-            check=True,
         )
 
 
 def compile_messages(app_dir: Path) -> None:
-    subprocess.run([PYTHON, str(ROOT / "manage.py"), "compilemessages"], cwd=app_dir, check=True)
+    manage_in(app_dir, "compilemessages")
 
 
 if __name__ == "__main__":

@@ -75,3 +75,40 @@ def has_capability(capability: str, model_or_instance: Any) -> bool:
 
 def models_with(capability: str) -> set[type[models.Model]]:
     return set(_capabilities[capability])
+
+
+# ------------------------------------------------------------------------------
+# Personal data (GDPR): what each app holds about a person, and how it forgets them
+# ------------------------------------------------------------------------------
+# An exporter returns the rows an app keeps about `user`, as flat dicts of
+# JSON-serialisable values (str, int, float, bool, None, date, datetime,
+# Decimal, UUID); the "download my data" archive gets one JSON section and one
+# CSV file per key. Rows must only contain what the person may see about
+# themselves: never other people's personal data.
+PersonalDataExporter = Callable[[Any], list[dict[str, Any]]]
+# An erasure hook is called with the user inside the account-erasure
+# transaction, before the account's own fields are wiped; it deletes or
+# anonymises what its app holds (contributions stay, pointing at the erased
+# account, which displays as "Deleted participant"). Raising aborts the erasure.
+ErasureHook = Callable[[Any], None]
+
+_personal_data_exporters: dict[str, PersonalDataExporter] = {}
+_erasure_hooks: dict[str, ErasureHook] = {}
+
+
+def register_personal_data(key: str, exporter: PersonalDataExporter) -> None:
+    """Register an exporter under a short dataset name, e.g. "petitions.signatures"."""
+    _personal_data_exporters[key] = exporter
+
+
+def personal_data_exporters() -> dict[str, PersonalDataExporter]:
+    return dict(sorted(_personal_data_exporters.items()))
+
+
+def register_erasure_hook(key: str, hook: ErasureHook) -> None:
+    """Register what must happen to an app's data when a person deletes their account."""
+    _erasure_hooks[key] = hook
+
+
+def erasure_hooks() -> dict[str, ErasureHook]:
+    return dict(sorted(_erasure_hooks.items()))

@@ -126,6 +126,8 @@ LOCAL_APPS = [
     "civicplatform.accounts",
     "civicplatform.moderation",
     "civicplatform.notifications",
+    "civicplatform.verification",
+    "civicplatform.franceconnect",
     "forums",
     "cms",
     "frontend",
@@ -314,3 +316,108 @@ DEMO_LOADERS = [
     "civicplatform.accounts.demo",
     "cms.demo",
 ]
+
+# ------------------------------------------------------------------------------
+# ---- franceconnect ----
+# ------------------------------------------------------------------------------
+# Optional OpenID Connect login shaped for FranceConnect v2 (docs/franceconnect.md).
+# Off by default: with the flag off the button is not rendered and the URLs answer 404.
+FRANCECONNECT_ENABLED = env_bool("FRANCECONNECT_ENABLED", False)
+# Discovery base URL: /.well-known/openid-configuration is appended to it.
+FRANCECONNECT_ISSUER = env_str("FRANCECONNECT_ISSUER").rstrip("/")
+FRANCECONNECT_CLIENT_ID = env_str("FRANCECONNECT_CLIENT_ID")
+FRANCECONNECT_CLIENT_SECRET = env_secret("FRANCECONNECT_CLIENT_SECRET")
+FRANCECONNECT_SCOPES = env_str("FRANCECONNECT_SCOPES", "openid given_name family_name email birthdate")
+# Minimum eIDAS level: sent as acr_values and checked against the returned acr.
+FRANCECONNECT_ACR = env_str("FRANCECONNECT_ACR", "eidas1")
+# Seconds to wait for the provider; the whole login stays within a browser redirect.
+FRANCECONNECT_HTTP_TIMEOUT = env_int("FRANCECONNECT_HTTP_TIMEOUT", 10)
+# Per-IP limit on starting a login and on the provider callback (django-ratelimit syntax).
+FRANCECONNECT_RATE_LIMIT = env_str("FRANCECONNECT_RATE_LIMIT", "30/m")
+
+# ------------------------------------------------------------------------------
+# ---- notifications ----
+# ------------------------------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Days personal data is kept, per purpose (GDPR art. 5(1)(e)); each value is justified in
+# docs/PRIVACY-REGISTER.md, and counted from the event the purpose names there (creation,
+# sending, closing). Apps register a purge per purpose (civicplatform/notifications/retention.py)
+# and the daily "retention_enforce" task applies them. A municipality may change one with
+# RETENTION_DAYS_<PURPOSE>=<days> in the environment.
+_RETENTION_DEFAULTS = {
+    "notifications": 365,
+    "data_exports": 7,
+    "moderation_reports": 365,
+    "verification_letters": 0,
+    "participation_records": 180,
+    "login_attempts": 180,
+    "inactive_accounts": 3 * 365,
+    "audit_log": 5 * 365,
+}
+RETENTION_DAYS = {
+    purpose: env_int(f"RETENTION_DAYS_{purpose.upper()}", days) for purpose, days in _RETENTION_DEFAULTS.items()
+}
+# One-click unsubscribe links in e-mails stay valid this long (then the person logs in to change preferences).
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
+# Anonymous POSTs to the unsubscribe link, per IP (mail providers post from shared addresses: keep it generous).
+NOTIFICATIONS_UNSUBSCRIBE_RATE = env_str("NOTIFICATIONS_UNSUBSCRIBE_RATE", "60/m")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-daily-digest": {
+            "task": "notifications.digest_send_daily",
+            "schedule": crontab(hour=env_int("NOTIFICATIONS_DIGEST_HOUR", 7), minute=30),
+        },
+        "retention-enforce": {
+            "task": "notifications.retention_enforce",
+            "schedule": crontab(hour=3, minute=15),
+        },
+    }
+)
+
+# ------------------------------------------------------------------------------
+# ---- accounts ----
+# ------------------------------------------------------------------------------
+# Signup asks a public pseudonym and consent (also on social signup); mails read in French.
+ACCOUNT_ADAPTER = "civicplatform.accounts.adapter.CivicAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "civicplatform.accounts.forms.SignupExtraForm"
+MFA_ADAPTER = "civicplatform.accounts.adapter.CivicMFAAdapter"
+# Security notices (password, e-mail or two-factor changes) go to the account's address.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth logs in with `email`; count django-axes failures per account, not per IP alone.
+AXES_USERNAME_CALLABLE = "civicplatform.accounts.security.axes_username"
+# One login door (allauth: rate limits, second factor); Wagtail's own account
+# pages must not change e-mails or passwords around allauth's confirmations.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+MIDDLEWARE += [
+    "civicplatform.accounts.middleware.StaffMFAMiddleware",
+    "civicplatform.accounts.middleware.FormErrorStatusMiddleware",
+]
+# Staff must set up an authenticator app before reaching /admin/, /django-admin/
+# and these extra path prefixes (staff-only views elsewhere use accounts.decorators.staff_required).
+ACCOUNTS_STAFF_MFA_REQUIRED = env_bool("ACCOUNTS_STAFF_MFA_REQUIRED", True)
+ACCOUNTS_STAFF_MFA_PATHS: list[str] = env_list("ACCOUNTS_STAFF_MFA_PATHS", [])
+# The page with the terms of use and the personal data notice, linked from the signup form.
+ACCOUNTS_TERMS_URL = env_str("ACCOUNTS_TERMS_URL", "/donnees-personnelles/")
+# Files that must never be public (personal data exports): outside MEDIA_ROOT, streamed by views.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+CELERY_BEAT_SCHEDULE["accounts-purge-data-exports"] = {
+    "task": "civicplatform.accounts.tasks.data_export_purge_expired",
+    "schedule": 3600.0,
+}
+
+# ---- moderation ----
+# How many reports one connection (IP address) may send; anyone may report, even without an account.
+MODERATION_REPORT_RATE = env_str("MODERATION_REPORT_RATE", "10/h")
+
+# ------------------------------------------------------------------------------
+# ---- cms / frontend ----
+# ------------------------------------------------------------------------------
+# A failed CSRF check (nearly always an expired form) gets the site's localised 403 page.
+CSRF_FAILURE_VIEW = "frontend.views.csrf_failure"
+# Page search on PostgreSQL stems French words ("participer" finds "participation").
+# After changing it on an existing database, run `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french"

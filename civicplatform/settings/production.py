@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, VERIFICATION_HMAC_KEY, env_bool, env_int
+from .base import SECRET_KEY, VERIFICATION_HMAC_KEY, env_bool, env_int, env_str
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 50 random characters.")
@@ -31,3 +31,22 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
     ("django.template.loaders.cached.Loader", ["django.template.loaders.app_directories.Loader"])
 ]
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
+
+# ------------------------------------------------------------------------------
+# CLIENT IP BEHIND THE REVERSE PROXY
+# ------------------------------------------------------------------------------
+# Rate limits (django-ratelimit, allauth) and lockouts (axes) key on the client's IP.
+# Behind the proxy REMOTE_ADDR is the proxy's own address, so every visitor would share
+# one quota. Name the header the proxy sets and overwrites (e.g. X-Real-IP) only when the
+# app servers cannot be reached except through that proxy: otherwise clients could forge it.
+CLIENT_IP_HEADER = env_str("DJANGO_CLIENT_IP_HEADER")
+if CLIENT_IP_HEADER:
+    _CLIENT_IP_META_KEY = "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")
+
+    def client_ip(request) -> str:
+        # Container health probes come from inside the host, without the proxy's header.
+        return request.META.get(_CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR", "")
+
+    RATELIMIT_IP_META_KEY = client_ip
+    AXES_CLIENT_IP_CALLABLE = client_ip
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER

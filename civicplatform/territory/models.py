@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import re
+
+from django.contrib.admin import display as admin_display
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+POSTAL_CODE_RE = re.compile(r"^\d{5}$")
 
 
 class Municipality(models.Model):
@@ -46,3 +52,18 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        codes = self.postal_codes
+        if not isinstance(codes, list) or not all(isinstance(c, str) and POSTAL_CODE_RE.match(c) for c in codes):
+            raise ValidationError(
+                {"postal_codes": _('Give a list of five-digit postal codes, for example ["45100", "45110"].')}
+            )
+
+    @admin_display(description=_("postal codes"))
+    def postal_codes_display(self) -> str:
+        return ", ".join(self.postal_codes or [])
+
+    @admin_display(description=_("outline"), boolean=True)
+    def has_outline(self) -> bool:
+        return bool(self.outline)

@@ -1,0 +1,1 @@
+"""Benchmarks; results and the decisions they support are in docs/BENCHMARKS.md."""

@@ -1,0 +1,100 @@
+"""Dated phases shared by every participation tool.
+
+A budget process, a petition, a consultation or a jury moves through phases
+("proposals", "vote", "signature"...). Each app declares its own concrete
+model, for example::
+
+    class BudgetPhase(DatedPhase):
+        process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="phases")
+        kind = models.CharField(max_length=32, choices=BudgetPhaseKind.choices)
+
+and its rules use ``phase_is_active("vote")`` (civicplatform.core.predicates).
+The concrete model declares its own indexes (index names are limited to 30
+characters, too short for a name built from the app and class names here).
+"Active" is always evaluated against a timezone-aware ``now``: phases are data,
+never flags that someone must remember to flip.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PhaseStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("upcoming")
+    ACTIVE = "active", _("open")
+    FINISHED = "finished", _("closed")
+
+
+class PhaseQuerySet(models.QuerySet):
+    """A phase is active from ``starts_at`` (included) until ``ends_at`` (excluded)."""
+
+    def active(self, now: datetime.datetime | None = None) -> PhaseQuerySet:
+        now = now or timezone.now()
+        return self.filter(starts_at__lte=now, ends_at__gt=now)
+
+    def upcoming(self, now: datetime.datetime | None = None) -> PhaseQuerySet:
+        now = now or timezone.now()
+        return self.filter(starts_at__gt=now)
+
+    def finished(self, now: datetime.datetime | None = None) -> PhaseQuerySet:
+        now = now or timezone.now()
+        return self.filter(ends_at__lte=now)
+
+    def of_kind(self, kind: str) -> PhaseQuerySet:
+        return self.filter(kind=kind)
+
+
+class DatedPhase(models.Model):
+    kind = models.CharField(_("phase"), max_length=32)
+    starts_at = models.DateTimeField(_("starts on"))
+    ends_at = models.DateTimeField(_("ends on"))
+
+    objects = PhaseQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A phase must end after it starts.")})
+
+    def is_active_at(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.starts_at <= now < self.ends_at
+
+    def is_upcoming_at(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return now < self.starts_at
+
+    def is_finished_at(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.ends_at <= now
+
+    def status_at(self, now: datetime.datetime | None = None) -> PhaseStatus:
+        now = now or timezone.now()
+        if self.is_upcoming_at(now):
+            return PhaseStatus.UPCOMING
+        if self.is_active_at(now):
+            return PhaseStatus.ACTIVE
+        return PhaseStatus.FINISHED
+
+    @property
+    def status(self) -> PhaseStatus:
+        return self.status_at()

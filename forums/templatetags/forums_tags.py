@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from civicplatform.core.registry import has_capability
+from forums.forms import CommentForm
+from forums.models import CommentSort
+from forums.selectors import (
+    PAGE_PARAM,
+    SORT_PARAM,
+    comment_section,
+    normalise_target,
+    target_key,
+    target_label,
+)
+from forums.services import ensure_can_comment
+
+register = template.Library()
+
+
+def _query_url(request: Any, **changes: Any) -> str:
+    query = request.GET.copy()
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    encoded = query.urlencode()
+    return f"?{encoded}#comments" if encoded else "#comments"
+
+
+@register.inclusion_tag("forums/_comments.html", takes_context=True)
+def comments_for(context: template.Context, target: Any) -> dict[str, Any]:
+    """The whole comments section of `target`: count, composer, sort, comments, pages.
+    Renders nothing for an object that is not registered "commentable"."""
+    request = context.get("request")
+    if target is None or request is None:
+        return {"section": None}
+    target = normalise_target(target)
+    if not has_capability("commentable", target):
+        return {"section": None}
+    user = getattr(request, "user", None) or AnonymousUser()
+    section = comment_section(
+        target=target, user=user, sort=request.GET.get(SORT_PARAM, ""), page_number=request.GET.get(PAGE_PARAM)
+    )
+    refusal = ""
+    if user.is_authenticated and not section.can_comment:
+        try:
+            ensure_can_comment(user=user, target=target)
+        except PermissionDenied as error:
+            refusal = str(error)
+    page = section.page
+    return {
+        "section": section,
+        "user": user,
+        "request": request,
+        "form": CommentForm(),
+        "refusal": refusal,
+        "next": request.get_full_path(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path() + '#comments'})}",
+        "create_url": reverse("forums:comment_create", args=[target_label(target), target_key(target)]),
+        "sort_links": [
+            {
+                "label": sort.label,
+                "url": _query_url(request, **{SORT_PARAM: sort.value, PAGE_PARAM: None}),
+                "current": sort == section.sort,
+            }
+            for sort in CommentSort
+        ],
+        "previous_url": _query_url(request, **{PAGE_PARAM: page.previous_page_number()}) if page.has_previous() else "",
+        "next_page_url": _query_url(request, **{PAGE_PARAM: page.next_page_number()}) if page.has_next() else "",
+    }

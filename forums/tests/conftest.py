@@ -1,0 +1,59 @@
+"""Forums fixtures: a plain Wagtail page made commentable for the test only, so
+these tests do not depend on the CMS page types."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+from civicplatform.core import registry
+from civicplatform.moderation.models import ModeratorAssignment
+
+
+@pytest.fixture
+def commentable_pages(monkeypatch):
+    monkeypatch.setitem(registry._capabilities, "commentable", registry.models_with("commentable") | {Page})
+
+
+def _site_root() -> Page:
+    # Wagtail's migrations create the locale and the default site; a --no-migrations run has neither.
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="fr")
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site.root_page
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=Page(title="Home", slug="home"))
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+@pytest.fixture
+def article(db, commentable_pages):
+    """A published page, open to comments, at /budget-news/."""
+    return _site_root().add_child(instance=Page(title="Participatory budget: the results", slug="budget-news"))
+
+
+@pytest.fixture
+def other_page(db):
+    """A published page that is not open to comments."""
+    return _site_root().add_child(instance=Page(title="Legal notice", slug="legal"))
+
+
+@pytest.fixture
+def moderator(db):
+    """Moderates the whole site without being staff."""
+    from civicplatform.accounts.tests.factories import ResidentFactory
+
+    user = ResidentFactory(pseudonym="Modo")
+    ModeratorAssignment.objects.create(user=user, title="Conseillère municipale")
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Assertions read the English source strings; one test checks the French rendering."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
