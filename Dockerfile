@@ -10,18 +10,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CIVIC_VAR_DIR=/app/var \
     MEDIA_ROOT=/data/media
 
-# An unprivileged user runs every process; only the media volume is writable by it.
+# An unprivileged user runs every process. The code and collected static files stay
+# owned by root (read-only to it); only the media volume is writable.
 RUN groupadd --system --gid 1000 civic \
     && useradd --system --uid 1000 --gid civic --home-dir /app --shell /usr/sbin/nologin civic
 
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them. Every pinned package
-# ships a manylinux wheel (psycopg[binary] included), so no compiler is needed.
+# installs from a wheel on x86_64 (pure Python or manylinux; psycopg[binary] included),
+# so the slim image needs no compiler.
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
-COPY --chown=civic:civic . .
+COPY . .
 
 # Static files are collected into the image (WhiteNoise serves them with hashed names).
 # The settings refuse to load without secrets, so a throw-away value is given to this
@@ -31,7 +33,7 @@ RUN DJANGO_SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.tok
     VERIFICATION_HMAC_KEY="build-only" \
     python manage.py collectstatic --noinput -v0 \
     && mkdir -p /data/media \
-    && chown -R civic:civic /data /app/var
+    && chown -R civic:civic /data
 
 USER civic
 VOLUME ["/data/media"]

@@ -1,16 +1,18 @@
 """Who may do what with comments. The object is the commented item for
 add_comment, the comment for the others.
 
-| permission            | anonymous | blocked | e-mail confirmed           | author          | moderator of the space |
-| --------------------- | --------- | ------- | -------------------------- | --------------- | ---------------------- |
-| forums.add_comment    | no        | no      | while the discussion is open                                           |
-| forums.reply_comment  | no        | no      | visible comment, while the discussion is open                          |
-| forums.change_comment | no        | no      | no                         | while open      | no (hides instead)     |
-| forums.delete_comment | no        | own     | no                         | yes             | yes, with a reason     |
-| forums.react_comment  | no        | no      | visible comment            | not own comment | as a participant       |
+| permission            | who                                                               | when                   |
+| --------------------- | ----------------------------------------------------------------- | ---------------------- |
+| forums.add_comment    | logged in, e-mail confirmed, not blocked                          | discussion open        |
+| forums.reply_comment  | logged in, e-mail confirmed, not blocked                          | open, comment visible  |
+| forums.change_comment | the author, not blocked                                           | open, comment visible  |
+| forums.delete_comment | the author (even blocked), or a moderator of the space (+ reason) | until deleted          |
+| forums.react_comment  | logged in, e-mail confirmed, not blocked, not the author          | comment visible        |
 
-Moderators of the space are those of moderation.moderate_content (staff, and the
-people a ModeratorAssignment covers for the target's get_moderation_space()).
+Moderators of the space are those of moderation.moderate_content: staff, and the
+people a ModeratorAssignment covers for the target's get_moderation_space()
+(none: site-wide moderators only). A discussion is open unless the target says
+otherwise through accepts_comments(), or is an unpublished page.
 """
 
 from __future__ import annotations

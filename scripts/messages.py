@@ -25,6 +25,8 @@ APP_DIRS = [
     "civicplatform/accounts",
     "civicplatform/moderation",
     "civicplatform/notifications",
+    "civicplatform/verification",
+    "civicplatform/franceconnect",
     "cms",
     "frontend",
     "forums",

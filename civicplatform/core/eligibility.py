@@ -231,13 +231,13 @@ class EligibilityFields(models.Model):
 
 def eligibility_summary(policy: EligibilityPolicy) -> str:
     """One sentence describing who may take part, for process pages."""
-    who = {
-        VerificationLevel.NONE: _("everyone with an account"),
-        VerificationLevel.EMAIL: _("everyone with a confirmed e-mail address"),
-        VerificationLevel.RESIDENT: _("verified residents"),
-        VerificationLevel.ELECTOR: _("registered voters"),
+    opening = {
+        VerificationLevel.NONE: gettext("Open to everyone with an account"),
+        VerificationLevel.EMAIL: gettext("Open to everyone with a confirmed e-mail address"),
+        VerificationLevel.RESIDENT: gettext("Open to verified residents"),
+        VerificationLevel.ELECTOR: gettext("Open to registered voters"),
     }[VerificationLevel(policy.min_level)]
-    parts = [gettext("Open to %(who)s") % {"who": who}]
+    parts = [opening]
     if policy.districts is not None:
         parts.append(policy.district_phrase())
     if policy.min_age:

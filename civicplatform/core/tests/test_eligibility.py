@@ -64,7 +64,7 @@ def test_refusal_names_the_district_in_plain_french(citizen, nord):
         code=Refusal.RESIDENT,
         reason="Cette participation est réservée aux habitants vérifiés du quartier Nord.",
         link_url="/verification/",
-        link_label="Vérifier mon adresse",
+        link_label="Vérifier mon domicile",
     )
 
 

@@ -68,6 +68,15 @@ def test_the_button_is_an_accessible_french_form_button_with_the_explanation_lin
     assert "style=" not in html
 
 
+@pytest.mark.parametrize("url_name", ["account_login", "account_signup"])
+def test_the_login_and_signup_pages_show_the_button_only_when_enabled(client, fc_enabled, settings, url_name):
+    page = client.get(reverse(url_name), {"next": "/forums/"}).content.decode()
+    assert page.count('class="franceconnect__button"') == 1
+    assert 'name="next" value="/forums/"' in page
+    settings.FRANCECONNECT_ENABLED = False
+    assert "franceconnect__button" not in client.get(reverse(url_name)).content.decode()
+
+
 def test_the_account_status_offers_linking_then_unlinking(client, fc_enabled, resident):
     request = RequestFactory().get("/moi/")
     request.user = resident
@@ -104,7 +113,7 @@ def test_unlink_is_refused_while_franceconnect_is_the_only_way_in(client, fc_ena
     client.force_login(resident)
     response = client.post(reverse("franceconnect:unlink"))
     assert response.status_code == 400
-    assert "Set a password first" in response.content.decode()
+    assert "Définissez d’abord un mot de passe" in response.content.decode()
     assert reverse("account_set_password") in response.content.decode()
     assert FranceConnectIdentity.objects.filter(user=resident).exists()
 

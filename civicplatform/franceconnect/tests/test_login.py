@@ -35,7 +35,7 @@ def test_login_page_explains_what_is_kept_and_shows_the_button(client, fc_enable
     assert response.status_code == 200
     assert content.count("<h1") == 1
     assert "franceconnect__button" in content
-    assert "never stored" in content
+    assert "jamais conservés" in content
 
 
 def test_starting_a_login_sends_the_browser_to_franceconnect_with_fresh_state_nonce_and_eidas_level(client, fc_enabled):
@@ -70,14 +70,14 @@ def test_starting_a_login_is_rate_limited_per_address(client, fc_enabled, settin
     start_login(client)
     response = client.post(reverse("franceconnect:login"))
     assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
+    assert "Trop de tentatives" in response.content.decode()
 
 
 def test_an_unreachable_provider_gives_a_friendly_page_not_a_crash(client, fc_enabled):
     fc_enabled.unreachable = True
     response = client.post(reverse("franceconnect:login"))
     assert response.status_code == 502
-    assert "cannot be reached" in response.content.decode()
+    assert "injoignable" in response.content.decode()
     assert AuditEvent.objects.get(action="franceconnect.login_failed").reason == "provider_unavailable"
 
 
@@ -150,7 +150,7 @@ def test_a_taken_pseudonym_is_refused_and_the_input_kept(client, fc_enabled, res
     response = client.post(reverse("franceconnect:pseudonym"), {"pseudonym": "camille", "accept_terms": "on"})
     content = response.content.decode()
     assert response.status_code == 400
-    assert "already taken" in content
+    assert "déjà pris" in content
     assert 'value="camille"' in content
     assert not FranceConnectIdentity.objects.exists()
     assert logged_in_user(client) is None
@@ -160,7 +160,7 @@ def test_an_email_address_is_refused_as_pseudonym(client, fc_enabled):
     fc_login(client, fc_enabled)
     response = client.post(reverse("franceconnect:pseudonym"), {"pseudonym": USERINFO["email"], "accept_terms": "on"})
     assert response.status_code == 400
-    assert "must not be an e-mail address" in response.content.decode()
+    assert "adresse e-mail" in response.content.decode()
     assert not User.objects.exists()
 
 
@@ -168,14 +168,14 @@ def test_the_terms_must_be_accepted(client, fc_enabled):
     fc_login(client, fc_enabled)
     response = client.post(reverse("franceconnect:pseudonym"), {"pseudonym": "Lavande"})
     assert response.status_code == 400
-    assert "accept the terms of use" in response.content.decode()
+    assert "accepter les conditions" in response.content.decode()
     assert not User.objects.exists()
 
 
 def test_the_pseudonym_page_without_a_verified_identity_says_to_start_again(client, fc_enabled):
     response = client.get(reverse("franceconnect:pseudonym"))
     assert response.status_code == 400
-    assert "expired" in response.content.decode()
+    assert "a expiré" in response.content.decode()
     retry = client.post(reverse("franceconnect:pseudonym"), {"pseudonym": "Lavande", "accept_terms": "on"})
     assert retry.status_code == 400
     assert not User.objects.exists()
@@ -197,7 +197,7 @@ def test_an_existing_account_with_the_same_email_is_not_merged_silently(client, 
     owner = UserFactory(email=USERINFO["email"])
     response = fc_login(client, fc_enabled)
     assert response.status_code == 409
-    assert "link FranceConnect from your account page" in response.content.decode()
+    assert "associez FranceConnect depuis la page de votre compte" in response.content.decode()
     assert not FranceConnectIdentity.objects.exists()
     assert logged_in_user(client) is None
     assert owner.pk == User.objects.get().pk
@@ -286,7 +286,7 @@ def test_an_identity_linked_to_someone_else_cannot_be_linked_again(client, fc_en
     client.force_login(citizen)
     response = fc_login(client, fc_enabled)
     assert response.status_code == 409
-    assert "already linked to another account" in response.content.decode()
+    assert "déjà associée à un autre compte" in response.content.decode()
     assert FranceConnectIdentity.objects.get(sub=SUB).user == resident
     assert AuditEvent.objects.get(action="franceconnect.login_failed").reason == "link_identity_taken"
 

@@ -46,7 +46,7 @@ def test_coming_back_from_franceconnect_with_the_right_state_finishes_the_logout
     assert response.status_code == 302
     assert response["Location"] == "/"
     notes = [str(message) for message in get_messages(response.wsgi_request)]
-    assert "You are logged out, here and on FranceConnect." in notes
+    assert "Vous êtes déconnecté, de ce site et de FranceConnect." in notes
     assert "_auth_user_id" not in client.session
 
 

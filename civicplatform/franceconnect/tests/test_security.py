@@ -83,7 +83,7 @@ def test_an_error_sent_by_the_provider_is_shown_kindly(client, fc_enabled):
         reverse("franceconnect:callback"), {"error": "server_error", "state": query(authorization_url)["state"]}
     )
     assert_refused(client, response, status=400, reason="provider_error")
-    assert "could not be completed" in response.content.decode()
+    assert "n’a pas pu aboutir" in response.content.decode()
 
 
 def test_cancelling_at_franceconnect_goes_back_to_the_login_page(client, fc_enabled):
@@ -106,7 +106,7 @@ def test_a_code_refused_by_the_token_endpoint_asks_to_start_again(client, fc_ena
     fc_enabled.token_status = 400
     response = fc_login(client, fc_enabled)
     assert_refused(client, response, status=400, reason="token_refused")
-    assert "start again" in response.content.decode()
+    assert "Veuillez recommencer" in response.content.decode()
 
 
 def test_an_unreachable_token_endpoint_gives_a_502_page(client, fc_enabled):
@@ -171,7 +171,7 @@ def test_a_missing_or_unknown_acr_is_refused(client, fc_enabled, acr):
     fc_enabled.id_token_claims = {"acr": acr}
     response = fc_login(client, fc_enabled)
     assert_refused(client, response, status=403, reason="acr_insufficient")
-    assert "level this site requires" in response.content.decode()
+    assert "niveau exigé par ce site" in response.content.decode()
 
 
 def test_an_acr_below_the_required_level_is_refused(client, fc_enabled, settings):

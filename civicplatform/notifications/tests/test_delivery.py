@@ -122,7 +122,8 @@ def test_after_the_last_retry_the_delivery_is_marked_failed_and_can_be_queued_ag
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback keeps the rows data migrations created for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_a_copy_of_the_task_running_while_the_first_sends_skips_the_locked_delivery(resident, mailoutbox):
     notification = NotificationFactory(recipient=resident, kind=kinds.MENTION)

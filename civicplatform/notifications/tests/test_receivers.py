@@ -17,10 +17,13 @@ def contribution(district, resident):
     return district
 
 
-def test_the_author_is_told_why_their_contribution_was_hidden(contribution, resident, staff, mailoutbox):
-    signals.content_hidden.send(
-        sender=type(contribution), instance=contribution, actor=staff, reason="Propos injurieux envers un voisin."
-    )
+def test_the_author_is_told_why_their_contribution_was_hidden(
+    contribution, resident, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signals.content_hidden.send(
+            sender=type(contribution), instance=contribution, actor=staff, reason="Propos injurieux envers un voisin."
+        )
 
     notification = Notification.objects.get(recipient=resident)
     assert notification.kind == kinds.MODERATION

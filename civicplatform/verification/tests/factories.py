@@ -35,3 +35,13 @@ def register_csv(rows, header=("last_name", "first_names", "birth_date", "postal
 
 def import_rows(rows, *, kind=RegisterKind.CENSUS, staff=None, replace=False):
     return register_import(kind=kind, data=register_csv(rows), uploaded_by=staff, source_name="t.csv", replace=replace)
+
+
+def query_count(client, url, data=None) -> int:
+    """Queries one GET makes: list-page tests compare it with and without more rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        client.get(url, data)
+    return len(context)

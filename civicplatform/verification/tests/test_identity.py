@@ -56,7 +56,8 @@ def test_missing_hmac_key_fails_loudly(settings):
 
 def test_letter_codes_are_readable_and_forgive_case_and_dashes():
     code = new_letter_code()
-    assert len(code) == 9 and code[4] == "-"
+    assert len(code) == 9
+    assert code[4] == "-"
     assert not set(code.replace("-", "")) & set("01OIL")
     assert letter_code_matches(code.lower().replace("-", " "), letter_code_hash(code))
     assert not letter_code_matches("AAAA-AAAA", letter_code_hash(code)) or code == "AAAA-AAAA"

@@ -50,7 +50,8 @@ def test_request_keeps_the_address_and_a_code_until_the_letter_is_sent(lilas):
     user = UserFactory()
     letter = letter_request(user=user, **ADDRESS)
     assert letter.status == PostalLetter.Status.REQUESTED
-    assert letter.address_line1 == "12 rue des Lilas" and len(letter.code) == 9
+    assert letter.address_line1 == "12 rue des Lilas"
+    assert len(letter.code) == 9
     assert VerificationEvent.objects.get(user=user).kind == "letter_requested"
     assert AuditEvent.objects.for_target(user).filter(action="verification.letter_requested").exists()
 
@@ -72,7 +73,8 @@ def test_verified_residents_and_people_with_a_letter_on_its_way_cannot_ask_again
 
 def test_marking_sent_erases_the_address_and_the_clear_code_and_starts_30_days(sent_letter, staff):
     letter, _code = sent_letter
-    assert letter.status == PostalLetter.Status.SENT and letter.sent_by == staff
+    assert letter.status == PostalLetter.Status.SENT
+    assert letter.sent_by == staff
     assert (letter.recipient, letter.address_line1, letter.address_line2, letter.city, letter.code) == ("",) * 5
     assert letter.postal_code == "45120"
     assert letter.expires_at == START + datetime.timedelta(days=30)
@@ -100,7 +102,8 @@ def test_code_expires_30_days_after_sending(sent_letter):
     letter, code = sent_letter
     with time_machine.travel(START + datetime.timedelta(days=30, seconds=1), tick=False):
         result = letter_code_check(user=letter.user, code=code)
-    assert not result.ok and "expired" in result.message
+    assert not result.ok
+    assert "expired" in result.message
     letter.user.refresh_from_db()
     assert letter.user.verification_level == VerificationLevel.EMAIL
 
@@ -113,7 +116,8 @@ def test_five_wrong_codes_end_the_letter_even_for_the_right_code(sent_letter):
         assert "1 try left" in messages[3]
         assert "last try" in messages[4]
         result = letter_code_check(user=letter.user, code=code)
-    assert not result.ok and "Too many" in result.message
+    assert not result.ok
+    assert "Too many" in result.message
     letter.refresh_from_db()
     assert letter.attempts == 5
 
@@ -138,4 +142,5 @@ def test_person_can_cancel_a_pending_letter_and_the_address_is_erased(lilas):
     letter_cancel(letter=letter, user=user)
     letter.refresh_from_db()
     assert letter.status == PostalLetter.Status.CANCELLED
-    assert letter.address_line1 == "" and letter.code == ""
+    assert letter.address_line1 == ""
+    assert letter.code == ""

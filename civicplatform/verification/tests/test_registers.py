@@ -43,9 +43,12 @@ def test_import_stores_only_keyed_hashes_never_names_or_dates(staff, district):
     stored = _all_text_in_database()
     for clear in ("lefèvre", "lefevre", "dubois", "hélène", "diaye", "paul", "1985", "14/07"):
         assert clear not in stored
-    assert batch.rows_read == 2 and batch.rows_added == 2 and batch.uploaded_by == staff
+    assert batch.rows_read == 2
+    assert batch.rows_added == 2
+    assert batch.uploaded_by == staff
     audit = AuditEvent.objects.get(action="verification.register_imported")
-    assert audit.actor == staff and audit.data["added"] == 2
+    assert audit.actor == staff
+    assert audit.data["added"] == 2
 
 
 def test_import_counts_duplicates_invalid_lines_and_accepts_french_headers_and_semicolons(district):
@@ -118,7 +121,8 @@ def test_person_typing_her_identity_without_accents_is_verified_as_resident(cens
     assert user.district == district  # 45100 belongs to one district only
     assert user.postal_code == "45100"
     entry = RegisterEntry.objects.get(claimed_by=user)
-    assert entry.claimed_at is not None and entry.kind == RegisterKind.CENSUS
+    assert entry.claimed_at is not None
+    assert entry.kind == RegisterKind.CENSUS
     event = VerificationEvent.objects.get(user=user)
     assert (event.kind, event.method, event.level_before, event.level_after) == (
         "verified",
@@ -127,14 +131,17 @@ def test_person_typing_her_identity_without_accents_is_verified_as_resident(cens
         VerificationLevel.RESIDENT,
     )
     audit = AuditEvent.objects.for_target(user).get(action="verification.verified")
-    assert audit.actor == user and audit.on_behalf_of is None
-    assert audit.data["method"] == "census" and audit.data["level_after"] == VerificationLevel.RESIDENT
+    assert audit.actor == user
+    assert audit.on_behalf_of is None
+    assert audit.data["method"] == "census"
+    assert audit.data["level_after"] == VerificationLevel.RESIDENT
 
 
 def test_person_on_the_electoral_list_becomes_elector_and_claims_both_entries(census, electoral_list):
     user = UserFactory()
     result = register_match(user=user, **MARIE_TYPED)
-    assert result.status == MatchStatus.VERIFIED and result.level == VerificationLevel.ELECTOR
+    assert result.status == MatchStatus.VERIFIED
+    assert result.level == VerificationLevel.ELECTOR
     user.refresh_from_db()
     assert user.verification_level == VerificationLevel.ELECTOR
     assert set(RegisterEntry.objects.filter(claimed_by=user).values_list("kind", flat=True)) == {

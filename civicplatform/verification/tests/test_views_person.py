@@ -86,7 +86,8 @@ def test_register_form_shows_labels_and_help(client, citizen, census):
 def test_person_verifies_herself_with_accents_and_case_differences(client, citizen, census, district):
     client.force_login(citizen)
     response = client.post(reverse("verification:register"), MARIE_FORM)
-    assert response.status_code == 302 and response.url == reverse("verification:start")
+    assert response.status_code == 302
+    assert response.url == reverse("verification:start")
     citizen.refresh_from_db()
     assert citizen.verification_level == VerificationLevel.RESIDENT
     assert citizen.district == district
@@ -140,7 +141,8 @@ def test_person_asks_for_a_letter(client, citizen, district):
     response = client.post(reverse("verification:letter"), ADDRESS_FORM)
     assert response.status_code == 302
     letter = PostalLetter.objects.get(user=citizen)
-    assert letter.status == "requested" and letter.city == "Belleville-sur-Loire"
+    assert letter.status == "requested"
+    assert letter.city == "Belleville-sur-Loire"
 
 
 def test_letter_for_an_address_outside_the_municipality_is_refused_on_the_field(client, citizen, district):

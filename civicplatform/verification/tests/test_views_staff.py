@@ -17,7 +17,7 @@ from civicplatform.verification.models import (
 )
 from civicplatform.verification.services.letters import letter_request
 from civicplatform.verification.services.registers import register_match
-from civicplatform.verification.tests.factories import MARIE, MARIE_TYPED, PAUL, register_csv
+from civicplatform.verification.tests.factories import MARIE, MARIE_TYPED, PAUL, query_count, register_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,8 @@ def test_staff_import_a_census_and_only_hashes_are_kept(client, staff, district)
     assert RegisterEntry.objects.count() == 2
     assert not RegisterEntry.objects.filter(key_hash__icontains="dubois").exists()
     page = client.get(reverse("verification:registers")).content.decode()
-    assert "Lefèvre" not in page and "message--success" in page
+    assert "Lefèvre" not in page
+    assert "message--success" in page
 
 
 def test_bad_register_file_is_refused_on_the_file_field(client, staff):
@@ -134,12 +135,15 @@ def test_register_import_without_file_is_a_field_error(client, staff):
 def test_register_page_has_a_constant_number_of_queries(client, staff, district, django_assert_max_num_queries):
     from civicplatform.verification.tests.factories import import_rows
 
-    for index in range(5):
-        import_rows([(f"Nom{index}", "Prénom", "01/01/1980", "45100")], staff=staff)
     client.force_login(staff)
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse("verification:registers"))
-    assert response.content.decode().count("<tr>") == 6
+    url = reverse("verification:registers")
+    import_rows([("Nom", "Prénom", "01/01/1980", "45100")], staff=staff)
+    with_one = query_count(client, url)
+    for index in range(5):
+        import_rows([(f"Nom{index}", "Prénom", "01/01/1980", "45100")], staff=UserFactory(is_staff=True))
+    with django_assert_max_num_queries(with_one):
+        response = client.get(url)
+    assert response.content.decode().count("<tr>") == 7
 
 
 def test_letters_to_post_show_the_address_and_the_print_page_shows_the_code(client, staff, letter):
@@ -147,16 +151,21 @@ def test_letters_to_post_show_the_address_and_the_print_page_shows_the_code(clie
     page = client.get(reverse("verification:letters")).content.decode()
     assert "12 rue des Lilas" in page
     printed = client.get(reverse("verification:letter_print", args=[letter.public_id])).content.decode()
-    assert letter.code in printed and "12 rue des Lilas" in printed
+    assert letter.code in printed
+    assert "12 rue des Lilas" in printed
     assert "verification.css" in printed
 
 
 def test_letters_page_has_a_constant_number_of_queries(client, staff, district, django_assert_max_num_queries):
+    client.force_login(staff)
+    url = reverse("verification:letters")
+    letter_request(user=UserFactory(), **ADDRESS)
+    with_one = query_count(client, url)
     for _ in range(5):
         letter_request(user=UserFactory(), **ADDRESS)
-    client.force_login(staff)
-    with django_assert_max_num_queries(15):
-        client.get(reverse("verification:letters"))
+    with django_assert_max_num_queries(with_one):
+        response = client.get(url)
+    assert response.content.decode().count("12 rue des Lilas") == 6
 
 
 def test_marking_a_letter_posted_erases_the_address(client, staff, letter):
@@ -164,7 +173,9 @@ def test_marking_a_letter_posted_erases_the_address(client, staff, letter):
     response = client.post(reverse("verification:letter_sent", args=[letter.public_id]))
     assert response.status_code == 302
     letter.refresh_from_db()
-    assert letter.status == PostalLetter.Status.SENT and letter.address_line1 == "" and letter.code == ""
+    assert letter.status == PostalLetter.Status.SENT
+    assert letter.address_line1 == ""
+    assert letter.code == ""
     assert AuditEvent.objects.filter(action="verification.letter_sent", actor=staff).exists()
     again = client.get(reverse("verification:letter_print", args=[letter.public_id]))
     assert again.status_code == 302
@@ -176,7 +187,8 @@ def test_staff_give_the_entry_to_the_account_asking(client, staff, conflict):
     response = client.post(url, {"decision": "reassign", "note": "Identity checked at the desk."})
     assert response.status_code == 302
     conflict.refresh_from_db()
-    assert conflict.status == "reassigned" and conflict.resolved_by == staff
+    assert conflict.status == "reassigned"
+    assert conflict.resolved_by == staff
     holder, claimant = conflict.holder, conflict.claimant
     holder.refresh_from_db()
     claimant.refresh_from_db()
@@ -214,11 +226,14 @@ def test_decision_without_a_reason_is_refused(client, staff, conflict):
 
 
 def test_conflicts_page_has_a_constant_number_of_queries(client, staff, census, django_assert_max_num_queries):
+    client.force_login(staff)
+    url = reverse("verification:conflicts")
     holder = UserFactory()
     register_match(user=holder, **MARIE_TYPED)
+    register_match(user=UserFactory(), **MARIE_TYPED)
+    with_one = query_count(client, url)
     for _ in range(4):
         register_match(user=UserFactory(), **MARIE_TYPED)
-    client.force_login(staff)
-    with django_assert_max_num_queries(15):
-        response = client.get(reverse("verification:conflicts"))
-    assert response.content.decode().count(holder.public_name) == 4
+    with django_assert_max_num_queries(with_one):
+        response = client.get(url)
+    assert response.content.decode().count(holder.public_name) == 5

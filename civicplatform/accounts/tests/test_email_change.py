@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from civicplatform.accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EMAIL_URL = "/comptes/email/"
+
+
+def test_email_page_shows_the_current_address(client, citizen):
+    client.force_login(citizen)
+    body = client.get(EMAIL_URL).content.decode()
+    assert citizen.email in body
+    assert "Changer mon adresse e-mail" in body
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(EMAIL_URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/login/")
+
+
+def test_change_is_confirmed_by_the_new_address_and_announced_to_the_old(client, citizen):
+    client.force_login(citizen)
+    old = citizen.email
+
+    response = client.post(EMAIL_URL, {"action_add": "", "email": "new.address@example.org"})
+
+    assert response.status_code == 302
+    confirmation = mail.outbox[-1]
+    assert confirmation.to == ["new.address@example.org"]
+    citizen.refresh_from_db()
+    assert citizen.email == old  # not before confirmation
+    page = client.get(EMAIL_URL).content.decode()
+    assert "en attente de confirmation" in page
+
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", confirmation.body).group(1)
+    client.post(link)
+
+    citizen.refresh_from_db()
+    assert citizen.email == "new.address@example.org"
+    assert list(EmailAddress.objects.filter(user=citizen).values_list("email", flat=True)) == [
+        "new.address@example.org"
+    ]
+    notice = mail.outbox[-1]
+    assert notice.to == [old]
+    assert notice.subject == "Votre adresse e-mail a été changée"
+
+
+def test_change_to_an_invalid_address_shows_the_error(client, citizen):
+    client.force_login(citizen)
+
+    response = client.post(EMAIL_URL, {"action_add": "", "email": "not-an-address"})
+
+    assert response.status_code == 400
+    assert 'value="not-an-address"' in response.content.decode()
+
+
+def test_change_to_an_address_of_another_account_is_refused(client, citizen):
+    UserFactory(email="taken@example.org")
+    client.force_login(citizen)
+
+    response = client.post(EMAIL_URL, {"action_add": "", "email": "taken@example.org"})
+
+    assert response.status_code == 400
+    citizen.refresh_from_db()
+    assert citizen.email != "taken@example.org"
