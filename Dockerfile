@@ -8,10 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=civicplatform.settings.production \
     CIVIC_VAR_DIR=/app/var \
-    MEDIA_ROOT=/data/media
+    MEDIA_ROOT=/data/media \
+    PRIVATE_MEDIA_ROOT=/data/private
 
 # An unprivileged user runs every process. The code and collected static files stay
-# owned by root (read-only to it); only the media volume is writable.
+# owned by root (read-only to it); only /data (media and private files) is writable.
 RUN groupadd --system --gid 1000 civic \
     && useradd --system --uid 1000 --gid civic --home-dir /app --shell /usr/sbin/nologin civic
 
@@ -32,11 +33,11 @@ COPY . .
 RUN DJANGO_SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
     VERIFICATION_HMAC_KEY="build-only" \
     python manage.py collectstatic --noinput -v0 \
-    && mkdir -p /data/media \
+    && mkdir -p /data/media /data/private \
     && chown -R civic:civic /data
 
 USER civic
-VOLUME ["/data/media"]
+VOLUME ["/data/media", "/data/private"]
 EXPOSE 8000 8001
 
 # The HTTP service; docker-compose.yml gives the other processes their own command.

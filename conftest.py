@@ -18,6 +18,17 @@ def _media_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_wagtail_site_cache():
+    """Wagtail caches site root paths in the (shared, Redis) cache; a page tree rolled
+    back by a previous test would otherwise leave stale URLs behind."""
+    from wagtail.models import Site
+
+    Site.clear_site_root_paths_cache()
+    yield
+    Site.clear_site_root_paths_cache()
+
+
 @pytest.fixture
 def district(db):
     return DistrictFactory()

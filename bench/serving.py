@@ -4,9 +4,9 @@
     python -m bench.serving --duration 5 --servers gunicorn-sync uvicorn-httptools
 
 Each server is started on 127.0.0.1 with the production settings against the
-real PostgreSQL and Redis (a dedicated `bench_serving` database, created and
-migrated here, and Redis database 15), loaded with `wrk` for a fixed time, then
-stopped. Nothing listens beyond loopback and every process is ended before the
+real PostgreSQL and Redis (a dedicated `bench_serving` database, recreated,
+migrated and given the demo content here, and Redis database 15), loaded with
+`wrk` for a fixed time, then stopped. Nothing listens beyond loopback and every process is ended before the
 script returns, also on error or Ctrl-C. Results are printed as a Markdown
 table (for docs/BENCHMARKS.md) and written as JSON under var/bench/.
 
@@ -87,8 +87,9 @@ SERVERS: dict[str, list[str]] = {
         "{port}",
         "{asgi}",
     ],
-    # daphne has no worker processes: one process is how it is deployed.
-    "daphne": ["daphne", "-b", HOST, "-p", "{port}", "{asgi}"],
+    # daphne has no worker processes: one process is how it is deployed. `-v 0` turns off
+    # its access log, which the other servers do not write either.
+    "daphne": ["daphne", "-v", "0", "-b", HOST, "-p", "{port}", "{asgi}"],
 }
 # path -> (WSGI app, ASGI app)
 TARGETS: dict[str, tuple[str, str]] = {
@@ -109,6 +110,9 @@ class Result:
     requests: int
     non_2xx: int
     socket_errors: int
+    # Server CPU time (all its processes) per request: unlike req/s, it barely moves when
+    # other work shares the cores, so capacity on idle cores is about 1000 * cores / cpu_ms.
+    cpu_ms_per_request: float
     # Other processes on the machine skew every figure: record how busy it was just before.
     load_before: float
 
@@ -137,19 +141,24 @@ def bench_env(var_dir: Path) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Create, migrate and fill the bench database; collect static files for the manifest storage."""
+    """Create, migrate and fill a fresh bench database; collect static files for the manifest storage.
+
+    Fresh every run: the demo content's uploaded images live in this run's temporary folder.
+    """
     import psycopg
+    import redis
 
     with psycopg.connect(ADMIN_DATABASE_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench_serving'").fetchone()
-        if not exists:
-            conn.execute("CREATE DATABASE bench_serving")
+        conn.execute("DROP DATABASE IF EXISTS bench_serving WITH (FORCE)")
+        conn.execute("CREATE DATABASE bench_serving")
+    redis.Redis.from_url(REDIS_URL).flushdb()  # database 15 is the benchmark's own
     manage = [sys.executable, str(ROOT / "manage.py")]
     for args in (["migrate", "--noinput", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([*manage, *args], env=env, cwd=ROOT, check=True, timeout=300, stdout=subprocess.DEVNULL)
 
 
 def start(name: str, path: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int, str]:
+    """Start the server in its own session, wait for 200 on `path` and warm it; stop it on any failure."""
     port = free_port()
     wsgi, asgi = TARGETS[path]
     argv = [part.format(bind=f"{HOST}:{port}", port=port, wsgi=wsgi, asgi=asgi) for part in SERVERS[name]]
@@ -158,24 +167,50 @@ def start(name: str, path: str, env: dict[str, str], log: Path) -> tuple[subproc
         argv, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
     )
     command = " ".join([Path(argv[0]).name, *argv[1:]]).replace(str(port), "$PORT")
+    try:
+        _wait_until_ready(name, process, f"http://{HOST}:{port}{path}", log)
+    except BaseException:  # also Ctrl-C: never leave a server behind
+        stop(process)
+        raise
+    return process, port, command
+
+
+def _wait_until_ready(name: str, process: subprocess.Popen, url: str, log: Path) -> None:
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310 - loopback
     deadline = time.monotonic() + START_TIMEOUT
-    url = f"http://{HOST}:{port}{path}"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited with {process.returncode}; see {log}")
         try:
-            request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    # Warm every worker (imports, template cache, DB connection) before measuring.
-                    for _ in range(20):
-                        with urllib.request.urlopen(request, timeout=5):  # noqa: S310
-                            pass
-                    return process, port, command
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - loopback
+                pass
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{name} answered {error.code} on {url}; see {log}") from error
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-    stop(process)
-    raise RuntimeError(f"{name} did not answer 200 on {path} within {START_TIMEOUT:.0f} s; see {log}")
+            continue
+        # Warm every worker (imports, template cache, DB connection) before measuring.
+        for _ in range(20):
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - loopback
+                pass
+        return
+    raise RuntimeError(f"{name} did not answer on {url} within {START_TIMEOUT:.0f} s; see {log}")
+
+
+def session_cpu_seconds(session_id: int) -> float:
+    """User + system CPU time of every live process in the server's session (master and workers)."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == session_id:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -235,13 +270,13 @@ def load(port: int, path: str, duration: int, connections: int) -> dict[str, flo
 
 def markdown(results: list[Result]) -> str:
     lines = [
-        "| server | path | req/s | p50 (ms) | p99 (ms) | non-2xx | socket errors | load before |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | path | req/s | p50 (ms) | p99 (ms) | server CPU ms/req | non-2xx | socket errors | load before |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r.server} | `{r.path}` | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
-            f"| {r.non_2xx} | {r.socket_errors} | {r.load_before:.2f} |"
+            f"| {r.cpu_ms_per_request:.2f} | {r.non_2xx} | {r.socket_errors} | {r.load_before:.2f} |"
         )
     return "\n".join(lines)
 
@@ -273,14 +308,25 @@ def main(argv: list[str] | None = None) -> int:
                 process, port, command = start(name, path, env, log)
                 load_before = round(os.getloadavg()[0], 2)
                 try:
+                    cpu_before = session_cpu_seconds(process.pid)
                     figures = load(port, path, args.duration, args.connections)
+                    cpu = session_cpu_seconds(process.pid) - cpu_before
                 finally:
                     stop(process)
-                result = Result(server=name, path=path, command=command, load_before=load_before, **figures)
+                cpu_ms = round(1000 * cpu / figures["requests"], 2) if figures["requests"] else float("nan")
+                result = Result(
+                    server=name,
+                    path=path,
+                    command=command,
+                    cpu_ms_per_request=cpu_ms,
+                    load_before=load_before,
+                    **figures,
+                )
                 results.append(result)
                 print(
                     f"{name:18} {path:9} {result.requests_per_second:9,.0f} req/s  "
                     f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+                    f"cpu {result.cpu_ms_per_request:5.2f} ms/req  "
                     f"non-2xx {result.non_2xx}  errors {result.socket_errors}",
                     flush=True,
                 )

@@ -27,6 +27,7 @@ urlpatterns = [
     path("moderation/", include("civicplatform.moderation.urls")),
     path("notifications/", include("civicplatform.notifications.urls")),
     path("forums/", include("forums.urls")),
+    path("budgets/", include("budgets.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -27,6 +27,7 @@ APP_DIRS = [
     "civicplatform/notifications",
     "civicplatform/verification",
     "civicplatform/franceconnect",
+    "civicplatform/ballots",
     "cms",
     "frontend",
     "forums",

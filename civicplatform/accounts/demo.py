@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import timezone
 
 from civicplatform.accounts.models import User, VerificationLevel
 from civicplatform.territory.models import District
@@ -27,6 +29,7 @@ def load_demo(stdout) -> None:
                 "is_staff": is_staff,
                 "is_superuser": is_superuser,
                 "district": district,
+                "terms_accepted_at": timezone.now(),
             },
         )
         if created:
@@ -36,3 +39,8 @@ def load_demo(stdout) -> None:
     stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, _pseudonym, role, *_rest in DEMO_ACCOUNTS:
         stdout.write(f"  {email:28} {role}")
+    if settings.ACCOUNTS_STAFF_MFA_REQUIRED:
+        stdout.write(
+            "  Staff accounts set up an authenticator app (TOTP) on their first visit to /admin/"
+            " (ACCOUNTS_STAFF_MFA_REQUIRED=false turns this off locally)."
+        )

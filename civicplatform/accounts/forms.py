@@ -75,7 +75,10 @@ def validate_pseudonym(value: str, *, exclude_user: User | None = None) -> str:
         taken = taken.exclude(pk=exclude_user.pk)
     if taken.exists():
         raise forms.ValidationError(
-            _("The pseudonym “%(pseudonym)s” is already taken (capital letters do not count). Please choose another one."),
+            _(
+                "The pseudonym “%(pseudonym)s” is already taken (capital letters do not count). "
+                "Please choose another one."
+            ),
             code="taken",
             params={"pseudonym": value},
         )
@@ -131,6 +134,14 @@ class ProfileForm(forms.ModelForm):
     """What a person may change about themselves. E-mail and password have their own pages."""
 
     pseudonym = pseudonym_field()
+    # Longer than the five digits kept, so "69 003" typed with a space is accepted and cleaned.
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=8,
+        help_text=_("Optional. Five digits, for example 75011."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
 
     class Meta:
         model = User
@@ -138,18 +149,13 @@ class ProfileForm(forms.ModelForm):
         labels = {
             "district": _("District"),
             "birth_year": _("Birth year"),
-            "postal_code": _("Postal code"),
         }
         help_texts = {
             "district": _("Some participations are open to the residents of one district only."),
             "birth_year": _("Optional. Some participations have an age condition; only the year is asked."),
-            "postal_code": _("Optional. Five digits, for example 75011."),
         }
         widgets = {
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
-            "postal_code": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": "5"}
-            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -59,8 +59,11 @@ def export_sessions(user: User) -> list[dict[str, Any]]:
 def export_two_factor(user: User) -> list[dict[str, Any]]:
     # The kind of each authenticator and its dates; never its secret.
     return [
-        {"type": str(authenticator.get_type_display()), "created_at": authenticator.created_at,
-         "last_used_at": authenticator.last_used_at}
+        {
+            "type": str(authenticator.get_type_display()),
+            "created_at": authenticator.created_at,
+            "last_used_at": authenticator.last_used_at,
+        }
         for authenticator in Authenticator.objects.filter(user=user).order_by("created_at")
     ]
 

@@ -123,7 +123,13 @@ def data_export_request(*, user: User, language: str) -> DataExport:
             _("You already asked for your data less than an hour ago. The link is sent by e-mail when it is ready.")
         )
     with transaction.atomic():
-        export = DataExport.objects.create(user=user, language=language)
+        now = timezone.now()
+        export = DataExport.objects.create(
+            user=user,
+            language=language,
+            created_at=now,
+            expires_at=now + timedelta(days=DataExport.VALID_FOR_DAYS),
+        )
         audit_record(action="accounts.data_export_requested", actor=user, target=user)
         transaction.on_commit(partial(data_export_build_task.delay, export.pk))
     return export
@@ -257,7 +263,9 @@ def user_erase(*, user: User, actor: User | None = None) -> User:
             # django-axes keeps the login name, addresses and browsers of sign-ins.
             for model in (AccessAttempt, AccessFailureLog, AccessLog):
                 model.objects.filter(username__iexact=login_name).delete()
-        export_files = list(DataExport.objects.filter(user=user).exclude(file_path="").values_list("file_path", flat=True))
+        export_files = list(
+            DataExport.objects.filter(user=user).exclude(file_path="").values_list("file_path", flat=True)
+        )
         DataExport.objects.filter(user=user).delete()
         _wagtail_profile_delete(user)
         sessions_end_for_user(user=user)

@@ -115,5 +115,9 @@ def account_erase(request: HttpRequest) -> HttpResponse:
         )
         return redirect("/")
     status = 400 if form.errors or (request.method == "POST" and needs_recent_login) else 200
-    context = {"form": form, "needs_recent_login": needs_recent_login, "recent_minutes": int(ERASE_RECENT_LOGIN.total_seconds() // 60)}
+    context = {
+        "form": form,
+        "needs_recent_login": needs_recent_login,
+        "recent_minutes": int(ERASE_RECENT_LOGIN.total_seconds() // 60),
+    }
     return render(request, "accounts/erase.html", context, status=status)

@@ -18,7 +18,9 @@ never flags that someone must remember to flip.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -98,3 +100,31 @@ class DatedPhase(models.Model):
     @property
     def status(self) -> PhaseStatus:
         return self.status_at()
+
+
+def _phases_of(obj: Any) -> Any:
+    if obj is None:
+        return None
+    if hasattr(obj, "get_phases"):
+        return obj.get_phases()
+    phases = getattr(obj, "phases", None)
+    return phases.all() if phases is not None else None
+
+
+def phase_is_active(kind: str) -> rules.Predicate:
+    """Predicate factory: `obj` has a phase of this kind open right now.
+
+    The phases come from `obj.get_phases()` or, failing that, from its `phases`
+    relation (a DatedPhase subclass with related_name="phases"). They are
+    filtered in Python so that a list page can prefetch_related("phases") and
+    check every row without a query each.
+    """
+
+    def check(user: Any, obj: Any) -> bool:
+        phases = _phases_of(obj)
+        if phases is None:
+            return False
+        now = timezone.now()
+        return any(phase.kind == kind and phase.is_active_at(now) for phase in phases)
+
+    return rules.Predicate(check, name=f"phase_is_active:{kind}")

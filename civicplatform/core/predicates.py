@@ -14,9 +14,24 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.utils import timezone
 
 from civicplatform.accounts.models import VerificationLevel
+
+# Phase predicates live with the phase models; apps may import them from either module.
+from civicplatform.core.phases import phase_is_active
+
+__all__ = [
+    "is_any_moderator",
+    "is_authenticated",
+    "is_blocked",
+    "is_elector",
+    "is_email_confirmed",
+    "is_moderator_of",
+    "is_site_moderator",
+    "is_staff",
+    "is_verified_resident",
+    "phase_is_active",
+]
 
 
 def _level(user: Any) -> int:
@@ -92,31 +107,3 @@ def is_site_moderator(user: Any) -> bool:
     from civicplatform.moderation.selectors import moderator_assignments_of
 
     return is_authenticated(user) and any(a.is_site_wide for a in moderator_assignments_of(user))
-
-
-def _phases_of(obj: Any) -> Any:
-    if obj is None:
-        return None
-    if hasattr(obj, "get_phases"):
-        return obj.get_phases()
-    phases = getattr(obj, "phases", None)
-    return phases.all() if phases is not None else None
-
-
-def phase_is_active(kind: str) -> rules.Predicate:
-    """Predicate factory: `obj` has a phase of this kind open right now.
-
-    The phases come from `obj.get_phases()` or, failing that, from its `phases`
-    relation (a DatedPhase subclass with related_name="phases"). They are
-    filtered in Python so that a list page can prefetch_related("phases") and
-    check every row without a query each.
-    """
-
-    def check(user: Any, obj: Any) -> bool:
-        phases = _phases_of(obj)
-        if phases is None:
-            return False
-        now = timezone.now()
-        return any(phase.kind == kind and phase.is_active_at(now) for phase in phases)
-
-    return rules.Predicate(check, name=f"phase_is_active:{kind}")

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 
 from civicplatform.core.models import AuditEvent
 
@@ -27,3 +28,17 @@ def audit_record(
         reason=reason,
         data=data or {},
     )
+
+
+def audit_log_purge(cutoff: datetime) -> int:
+    """Delete audit rows older than `cutoff` (retention), the only deletion the log allows.
+
+    Must run inside a transaction: on PostgreSQL the append-only trigger lets
+    deletes through only while `civicplatform.audit_purge` is set for it.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL civicplatform.audit_purge = 'on'")
+        table = AuditEvent._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE created_at < %s", [cutoff])  # noqa: S608 - table name is ours
+        return cursor.rowcount

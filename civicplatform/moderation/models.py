@@ -28,6 +28,18 @@ class Moderatable(models.Model):
     capability. Hidden content keeps its row: the page shows the public reason
     in its place, and a moderator can restore it.
 
+    To opt in, an app:
+    - inherits Moderatable, and overrides get_moderation_space() (whose
+      moderators handle it) and, if needed, get_moderation_queryset() and
+      get_moderation_preview();
+    - calls registry.register_capability("reportable", Model) in AppConfig.ready();
+    - shows {% include "moderation/_hidden_notice.html" with object=item %} instead
+      of hidden content, and "moderation/_report_link.html" (and
+      "_moderate_link.html") next to visible content;
+    - connects to civicplatform.moderation.signals if it must react to decisions;
+    - may add `reports = GenericRelation("moderation.Report")` so that deleting
+      content deletes its reports.
+
     Reports point at the row through an integer primary key (the project's
     BigAutoField default), so GenericRelation joins stay plain integer joins.
     """

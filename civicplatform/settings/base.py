@@ -128,7 +128,9 @@ LOCAL_APPS = [
     "civicplatform.notifications",
     "civicplatform.verification",
     "civicplatform.franceconnect",
+    "civicplatform.ballots",
     "forums",
+    "budgets",
     "cms",
     "frontend",
 ]
@@ -314,7 +316,9 @@ WEBSOCKET_ROUTING_MODULES: list[str] = []
 DEMO_LOADERS = [
     "civicplatform.territory.demo",
     "civicplatform.accounts.demo",
+    "civicplatform.verification.demo",
     "cms.demo",
+    "forums.demo",
 ]
 
 # ------------------------------------------------------------------------------
@@ -421,3 +425,21 @@ CSRF_FAILURE_VIEW = "frontend.views.csrf_failure"
 # Page search on PostgreSQL stems French words ("participer" finds "participation").
 # After changing it on an existing database, run `manage.py update_index`.
 WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french"
+
+# ------------------------------------------------------------------------------
+# ---- budgets ----
+# ------------------------------------------------------------------------------
+# Map of budget projects (Leaflet, vendored in frontend/static/vendor/leaflet). The tile
+# server sees each visitor's address, so the map is off unless enabled; the list of
+# projects under the map is always there and says the same.
+MAP_ENABLED = env_bool("MAP_ENABLED", False)
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str(
+    "MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>,'
+    " tuiles OpenStreetMap France",
+)
+# Photos residents attach to a project idea: largest accepted file, in bytes.
+BUDGETS_PHOTO_MAX_BYTES = env_int("BUDGETS_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Project ideas one person may submit (django-ratelimit syntax).
+BUDGETS_SUBMIT_RATE = env_str("BUDGETS_SUBMIT_RATE", "10/h")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, SECRET_KEY, VAR_DIR, VERIFICATION_HMAC_KEY, env_str
+from .base import INSTALLED_APPS, SECRET_KEY, VAR_DIR, VERIFICATION_HMAC_KEY, env_bool, env_str
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"  # noqa: S105
@@ -21,3 +21,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The project map loads OpenStreetMap France tiles in development (off by default elsewhere).
+MAP_ENABLED = env_bool("MAP_ENABLED", True)

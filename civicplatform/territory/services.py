@@ -38,9 +38,10 @@ def municipality_set(
             raise ValidationError(
                 _("“%(code)s” is not an INSEE code (five characters, such as 45234 or 2A004).") % {"code": insee_code}
             )
-    for label, value in ((_("registered electors"), registered_electors), (_("population"), population)):
-        if value is not None and value < 0:
-            raise ValidationError(_("The number of %(what)s cannot be negative.") % {"what": label})
+    if registered_electors is not None and registered_electors < 0:
+        raise ValidationError(_("The number of registered electors cannot be negative."))
+    if population is not None and population < 0:
+        raise ValidationError(_("The population cannot be negative."))
     municipality = municipality_get()
     if municipality is None:
         if not name or not insee_code:

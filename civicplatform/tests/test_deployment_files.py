@@ -126,3 +126,12 @@ def test_the_build_context_leaves_out_secrets_and_local_state():
 def test_the_servers_the_compose_file_starts_are_pinned_requirements():
     pinned = {line.split("==")[0].lower() for line in (ROOT / "requirements.txt").read_text().splitlines()}
     assert {"gunicorn", "uvicorn", "uvloop", "httptools", "celery"} <= pinned
+
+
+def test_uploads_and_private_files_live_on_volumes_shared_by_web_and_worker(services, compose):
+    for name in ("web", "ws", "worker"):
+        environment = services[name]["environment"]
+        mounts = dict(volume.split(":")[::-1] for volume in services[name]["volumes"])
+        assert mounts[environment["MEDIA_ROOT"]] == "media", name
+        assert mounts[environment["PRIVATE_MEDIA_ROOT"]] == "private", name
+    assert {"media", "private", "pgdata", "redisdata"} <= set(compose["volumes"])

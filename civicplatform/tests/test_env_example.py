@@ -16,9 +16,16 @@ COMPOSE = ROOT / "docker-compose.yml"
 READERS = {"env_str", "env_bool", "env_int", "env_list", "env_secret"}
 OS_READERS = {"get", "setdefault"}
 SKIP_DIRS = {".venv", "var", "node_modules", "tests", "bench", "migrations", "__pycache__", ".git"}
-# The test settings read CI and the service URLs to pick the test database; deployments never set them.
 # env.py holds the readers themselves: the names they are given are found at each call.
-SKIP_FILES = {ROOT / "civicplatform" / "settings" / "test.py", ROOT / "conftest.py", ROOT / "civicplatform" / "env.py"}
+SKIP_FILES = {ROOT / "conftest.py", ROOT / "civicplatform" / "env.py"}
+SETTINGS = ROOT / "civicplatform" / "settings"
+
+
+def _test_only(path: Path) -> bool:
+    # Test settings (test.py, worker_test.py) read CI and test plumbing that deployments never set.
+    return path.parent == SETTINGS and (path.stem == "test" or path.stem.endswith("_test"))
+
+
 DOCUMENTED = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 
@@ -26,7 +33,9 @@ def _sources() -> list[Path]:
     return [
         path
         for path in ROOT.rglob("*.py")
-        if not SKIP_DIRS.intersection(path.relative_to(ROOT).parts[:-1]) and path not in SKIP_FILES
+        if not SKIP_DIRS.intersection(path.relative_to(ROOT).parts[:-1])
+        and path not in SKIP_FILES
+        and not _test_only(path)
     ]
 
 

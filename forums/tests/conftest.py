@@ -20,6 +20,9 @@ def _site_root() -> Page:
     # Wagtail's migrations create the locale and the default site; a --no-migrations run has neither.
     if not Locale.objects.exists():
         Locale.objects.create(language_code="fr")
+    # Wagtail keeps site root paths in the shared cache; another test's rolled-back
+    # site tree may still be there.
+    Site.clear_site_root_paths_cache()
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
         return site.root_page

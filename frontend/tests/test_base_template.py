@@ -29,7 +29,7 @@ def test_page_has_landmarks_skip_link_and_one_main(home, client):
     assert html.find("meta", attrs={"name": "viewport"})["content"].startswith("width=device-width")
     skip = html.find("body").find("a")
     assert skip["href"] == "#main-content"
-    assert skip.get_text(strip=True) == "Aller au contenu principal"
+    assert skip.get_text(strip=True) == "Passer au contenu principal"
     assert len(html.find_all("main")) == 1
     assert html.find("main")["id"] == "main-content"
     assert html.find("header", class_="site-header")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 HANDLERS = [
     (views.bad_request, 400, "Cette demande n’a pas pu être comprise", "This request could not be understood"),
     (views.permission_denied, 403, "Vous ne pouvez pas faire cela", "You may not do this"),
-    (views.page_not_found, 404, "Page introuvable", "Page not found"),
+    (views.page_not_found, 404, "Page non trouvée", "Page not found"),
     (views.server_error, 500, "Une erreur s’est produite de notre côté", "Something went wrong on our side"),
 ]
 
@@ -57,7 +57,7 @@ def test_error_handlers_answer_in_english_when_chosen(request_, handler, status,
 def test_unknown_url_gets_the_localised_404_page(client):
     response = client.get("/cette-page-n-existe-pas/")
     assert response.status_code == 404
-    assert h1(response) == "Page introuvable"
+    assert h1(response) == "Page non trouvée"
     assert BeautifulSoup(response.content, "html.parser").find("a", href="/recherche/")
 
 

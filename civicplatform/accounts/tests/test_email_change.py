@@ -62,12 +62,20 @@ def test_change_to_an_invalid_address_shows_the_error(client, citizen):
     assert 'value="not-an-address"' in response.content.decode()
 
 
-def test_change_to_an_address_of_another_account_is_refused(client, citizen):
-    UserFactory(email="taken@example.org")
+def test_address_of_another_account_cannot_be_taken_over(client, citizen):
+    owner = UserFactory(email="taken@example.org")
     client.force_login(citizen)
 
+    # Same answer as for a free address, so the form does not reveal who has an account...
     response = client.post(EMAIL_URL, {"action_add": "", "email": "taken@example.org"})
+    assert response.status_code == 302
 
-    assert response.status_code == 400
+    # ...but the link, which only the owner receives, cannot move the address.
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    page = client.get(link).content.decode()
+    assert "un autre compte l’a déjà confirmée" in page
+    client.post(link)
     citizen.refresh_from_db()
+    owner.refresh_from_db()
     assert citizen.email != "taken@example.org"
+    assert owner.email == "taken@example.org"

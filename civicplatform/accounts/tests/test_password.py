@@ -66,9 +66,7 @@ def test_password_reset_is_rate_limited(client, citizen, settings):
 def test_password_change_needs_the_current_password(client, citizen):
     client.force_login(citizen)
 
-    response = client.post(
-        "/comptes/password/change/", {"oldpassword": "wrong", "password1": NEW, "password2": NEW}
-    )
+    response = client.post("/comptes/password/change/", {"oldpassword": "wrong", "password1": NEW, "password2": NEW})
 
     assert response.status_code == 400
     assert "error-summary" in response.content.decode()

@@ -36,3 +36,21 @@ def test_postgresql_refuses_raw_updates_of_the_audit_log(staff):
     audit_record(action="moderation.hide", actor=staff)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET reason = 'rewritten'")
+
+
+def test_retention_purge_removes_only_rows_older_than_the_cutoff(staff):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from civicplatform.core.services import audit_log_purge
+
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=2000)):
+        audit_record(action="old.action", actor=staff)
+    recent = audit_record(action="recent.action", actor=staff)
+
+    removed = audit_log_purge(timezone.now() - datetime.timedelta(days=1825))
+
+    assert removed == 1
+    assert list(AuditEvent.objects.all()) == [recent]

@@ -115,12 +115,12 @@ def test_invalid_filters_are_explained_and_kept(client, staff, events):
 
 def test_the_log_is_paginated_with_a_constant_number_of_queries(client, staff, django_assert_max_num_queries):
     client.force_login(staff)
-    for index in range(3):
+    for _index in range(3):
         audit_record(action="moderation.content_hide", actor=UserFactory(), on_behalf_of=staff, target=staff)
     client.get(LOG)
     with CaptureQueriesContext(connection) as few:
         client.get(LOG)
-    for index in range(60):
+    for _index in range(60):
         audit_record(action="moderation.content_hide", actor=UserFactory(), on_behalf_of=staff, target=staff)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(LOG).content.decode()

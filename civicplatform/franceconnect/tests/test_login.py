@@ -66,9 +66,11 @@ def test_login_refuses_other_methods(client, fc_enabled):
 
 def test_starting_a_login_is_rate_limited_per_address(client, fc_enabled, settings):
     settings.FRANCECONNECT_RATE_LIMIT = "2/m"
-    start_login(client)
-    start_login(client)
-    response = client.post(reverse("franceconnect:login"))
+    # Frozen clock: the three requests fall in the same one-minute window.
+    with time_machine.travel(timezone.now(), tick=False):
+        start_login(client)
+        start_login(client)
+        response = client.post(reverse("franceconnect:login"))
     assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
 

@@ -122,9 +122,11 @@ def test_the_callback_refuses_other_methods(client, fc_enabled):
 
 def test_the_callback_is_rate_limited_per_address(client, fc_enabled, settings):
     settings.FRANCECONNECT_RATE_LIMIT = "2/m"
-    client.get(reverse("franceconnect:callback"))
-    client.get(reverse("franceconnect:callback"))
-    assert client.get(reverse("franceconnect:callback")).status_code == 429
+    # Frozen clock: the three requests fall in the same one-minute window.
+    with time_machine.travel(time.time(), tick=False):
+        client.get(reverse("franceconnect:callback"))
+        client.get(reverse("franceconnect:callback"))
+        assert client.get(reverse("franceconnect:callback")).status_code == 429
 
 
 # --------------------------------------------------------------------------- ID token

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -114,3 +115,9 @@ def test_both_daily_tasks_are_in_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert {"notifications.digest_send_daily", "notifications.retention_enforce"} <= tasks
+
+
+def test_every_retention_period_is_justified_in_the_processing_register(settings):
+    register = (Path(__file__).resolve().parents[3] / "docs" / "PRIVACY-REGISTER.md").read_text()
+
+    assert [purpose for purpose in settings.RETENTION_DAYS if f"`{purpose}`" not in register] == []

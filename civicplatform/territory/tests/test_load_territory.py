@@ -100,25 +100,25 @@ def test_districts_load_from_geojson_with_their_outline(tmp_path):
 @pytest.mark.parametrize(
     ("filename", "content", "message"),
     [
-        ("d.csv", "", "empty"),
+        ("d.csv", "", "Le fichier est vide"),
         ("d.csv", "nom_du_quartier,population\nA,1\n", "name, postal_codes"),
-        ("d.csv", "name,postal_codes\n,45100\n", "Line 2: the name is missing"),
-        ("d.csv", "name,postal_codes\nNord,4510\n", "Line 2: “4510” is not a postal code"),
-        ("d.csv", "name,postal_codes,population\nNord,45100,beaucoup\n", "is not a whole number"),
-        ("d.csv", "name,postal_codes\nNord,45100\nnord,45110\n", "share the slug “nord”"),
-        ("d.geojson", "{not json", "not valid JSON"),
-        ("d.geojson", '{"type": "Feature"}', "must be a FeatureCollection"),
-        ("d.geojson", '{"type": "FeatureCollection", "features": []}', "has no features"),
+        ("d.csv", "name,postal_codes\n,45100\n", "Ligne 2 : le nom manque"),
+        ("d.csv", "name,postal_codes\nNord,4510\n", "Ligne 2 : « 4510 » n’est pas un code postal"),
+        ("d.csv", "name,postal_codes,population\nNord,45100,beaucoup\n", "n’est pas un nombre entier"),
+        ("d.csv", "name,postal_codes\nNord,45100\nnord,45110\n", "ont le même slug « nord »"),
+        ("d.geojson", "{not json", "n’est pas du JSON valide"),
+        ("d.geojson", '{"type": "Feature"}', "doit être une FeatureCollection"),
+        ("d.geojson", '{"type": "FeatureCollection", "features": []}', "ne contient aucun élément"),
         (
             "d.geojson",
             '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "A"},'
             ' "geometry": {"type": "Point", "coordinates": [1, 2]}}]}',
-            "Feature 1: the geometry must be a Polygon",
+            "Élément 1 : la géométrie doit être un Polygon",
         ),
-        ("d.xlsx", "whatever", "Unknown file type"),
+        ("d.xlsx", "whatever", "Type de fichier inconnu"),
     ],
 )
-def test_bad_files_give_a_clear_error_and_change_nothing(tmp_path, filename, content, message):
+def test_bad_files_give_a_clear_french_error_and_change_nothing(tmp_path, filename, content, message):
     MunicipalityFactory()
     path = tmp_path / filename
     path.write_text(content)
@@ -130,7 +130,7 @@ def test_bad_files_give_a_clear_error_and_change_nothing(tmp_path, filename, con
 
 def test_missing_file_is_reported(tmp_path):
     MunicipalityFactory()
-    with pytest.raises(CommandError, match="File not found"):
+    with pytest.raises(CommandError, match="Fichier introuvable"):
         run(str(tmp_path / "absent.csv"))
 
 
@@ -151,7 +151,7 @@ def test_a_bad_file_does_not_half_update_the_municipality(tmp_path):
 
 @pytest.mark.parametrize("code", ["4599", "ABCDE", "459999"])
 def test_bad_insee_codes_are_refused(code):
-    with pytest.raises(CommandError, match="not an INSEE code"):
+    with pytest.raises(CommandError, match="n’est pas un code INSEE"):
         run("--name", "X", "--insee", code)
 
 

@@ -214,7 +214,7 @@ def test_desk_verification_of_an_identity_already_used_opens_a_conflict(client, 
     }
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "conflict" in response.content.decode()
+    assert "Un conflit a été ouvert" in response.content.decode()
     assert VerificationConflict.objects.get().claimant == person
     person.refresh_from_db()
     assert person.verification_level == VerificationLevel.NONE

@@ -103,7 +103,7 @@ def test_code_expires_30_days_after_sending(sent_letter):
     with time_machine.travel(START + datetime.timedelta(days=30, seconds=1), tick=False):
         result = letter_code_check(user=letter.user, code=code)
     assert not result.ok
-    assert "expired" in result.message
+    assert "Ce code a expiré" in result.message
     letter.user.refresh_from_db()
     assert letter.user.verification_level == VerificationLevel.EMAIL
 
@@ -112,12 +112,12 @@ def test_five_wrong_codes_end_the_letter_even_for_the_right_code(sent_letter):
     letter, code = sent_letter
     with time_machine.travel(START + datetime.timedelta(days=1), tick=False):
         messages = [letter_code_check(user=letter.user, code="WRNG-CODE").message for _ in range(5)]
-        assert "4 tries left" in messages[0]
-        assert "1 try left" in messages[3]
-        assert "last try" in messages[4]
+        assert "Il vous reste 4 essais" in messages[0]
+        assert "Il vous reste 1 essai." in messages[3]
+        assert "dernier essai" in messages[4]
         result = letter_code_check(user=letter.user, code=code)
     assert not result.ok
-    assert "Too many" in result.message
+    assert "Trop de codes erronés" in result.message
     letter.refresh_from_db()
     assert letter.attempts == 5
 

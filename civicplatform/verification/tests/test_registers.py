@@ -89,9 +89,9 @@ def test_import_reads_windows_1252_exports(district):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "empty"),
-        (b"name,date\nA,B\n", "Missing: last_name, first_names, birth_date, postal_code"),
-        (b"last_name,first_names,birth_date,postal_code\nA,B,not a date,45100\n", "No valid row"),
+        (b"", "Le fichier est vide"),
+        (b"name,date\nA,B\n", "Manquantes : last_name, first_names, birth_date, postal_code"),
+        (b"last_name,first_names,birth_date,postal_code\nA,B,not a date,45100\n", "Aucune ligne valide"),
     ],
 )
 def test_bad_register_files_are_refused_with_a_clear_message(data, message):

@@ -109,7 +109,7 @@ def test_unknown_identity_is_explained_without_saying_who_is_registered(client, 
     client.force_login(citizen)
     response = client.post(reverse("verification:register"), {**MARIE_FORM, "birth_date": "15/07/1985"})
     assert response.status_code == 400
-    assert "code by post" in response.content.decode() or "courrier" in response.content.decode()
+    assert "Nous n’avons pas trouvé cette identité" in response.content.decode()
 
 
 def test_identity_already_used_opens_a_conflict_and_tells_the_person_kindly(client, citizen, census):

@@ -1,0 +1,1 @@
+"""Participatory budgets: processes, proposals, ballots and their tallies."""
