@@ -141,19 +141,23 @@ def _person_refusal(process: BudgetProcess, person: Any) -> Decision | None:
 def submit_decision(process: BudgetProcess, person: Any, now: datetime.datetime | None = None) -> Decision:
     """May `person` propose a project now? With the reason when not (same answer as budgets.submit_project)."""
     now = now or timezone.now()
-    refusal = _phase_refusal(process, PhaseKind.SUBMISSION, now) or _person_refusal(process, person)
-    return refusal or Decision(allowed=True)
+    # Decisions are falsy when refused: compare with None, never chain them with `or`.
+    refusal = _phase_refusal(process, PhaseKind.SUBMISSION, now)
+    if refusal is None:
+        refusal = _person_refusal(process, person)
+    return refusal if refusal is not None else Decision(allowed=True)
 
 
 def support_decision(project: Project, person: Any, now: datetime.datetime | None = None) -> Decision:
     """May `person` support (or stop supporting) `project` now? (budgets.support_project)."""
     now = now or timezone.now()
     refusal = _phase_refusal(project.process, PhaseKind.SHORTLIST, now)
-    if refusal:
+    if refusal is not None:
         return refusal
     if project.status != ProjectStatus.FEASIBLE or project.is_hidden:
         return Decision(allowed=False, code="status", reason=_("Only projects found feasible can be supported."))
-    return _person_refusal(project.process, person) or Decision(allowed=True)
+    refusal = _person_refusal(project.process, person)
+    return refusal if refusal is not None else Decision(allowed=True)
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def process_actions(process: BudgetProcess, person: Any, now: datetime.datetime 
             ProcessAction(
                 label=_("Support the projects you want on the ballot"),
                 url=reverse("budgets:projects", kwargs={"slug": process.slug}) + f"?status={ProjectStatus.FEASIBLE}",
-                decision=refusal or Decision(allowed=True),
+                decision=refusal if refusal is not None else Decision(allowed=True),
             )
         )
     if PhaseKind.VOTING in current:
@@ -194,7 +198,11 @@ def process_actions(process: BudgetProcess, person: Any, now: datetime.datetime 
                 allowed=False, code="scope", reason=_("There is no budget of this process you may vote in.")
             )
         actions.append(
-            ProcessAction(label=_("Vote"), url=vote_url(process), decision=refusal or Decision(allowed=True))
+            ProcessAction(
+                label=_("Vote"),
+                url=vote_url(process),
+                decision=refusal if refusal is not None else Decision(allowed=True),
+            )
         )
     return actions
 

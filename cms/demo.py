@@ -68,8 +68,11 @@ def _draw_landscape(sky: tuple[str, str], river: str, seed: int) -> bytes:
         wall = rng.choice(["#e9dcc9", "#d9c7a7", "#f1e7d8", "#cdb79e"])
         draw.rectangle([x, base - building_height, x + building_width, base], fill=wall)
         draw.polygon(
-            [(x - 10, base - building_height), (x + building_width // 2, base - building_height - 70),
-             (x + building_width + 10, base - building_height)],
+            [
+                (x - 10, base - building_height),
+                (x + building_width // 2, base - building_height - 70),
+                (x + building_width + 10, base - building_height),
+            ],
             fill="#4a5a6a",
         )
         for wx in range(x + 20, x + building_width - 30, 45):
@@ -381,9 +384,7 @@ def load_demo(stdout) -> None:
         branding.save()
 
     home = _home()
-    hero_image = _demo_image(
-        "La Loire à Belleville", "demo-loire-belleville.jpg", ("#7fb3d5", "#eaf4fb"), "#3d7ea6", 5
-    )
+    hero_image = _demo_image("La Loire à Belleville", "demo-loire-belleville.jpg", ("#7fb3d5", "#eaf4fb"), "#3d7ea6", 5)
     if not home.hero_text or not home.image_id:
         home.hero_text = home.hero_text or HERO_TEXT
         home.image = hero_image
@@ -431,17 +432,27 @@ def load_demo(stdout) -> None:
             created.append(page.title)
 
     legal_pages = [
-        (LegalPage, "mentions-legales", {"title": "Mentions légales", "kind": LegalPageKind.LEGAL_NOTICE,
-                                         "body": LEGAL_NOTICE_BODY}),
-        (LegalPage, "donnees-personnelles", {"title": "Données personnelles", "kind": LegalPageKind.PERSONAL_DATA,
-                                             "body": PERSONAL_DATA_BODY}),
-        (AccessibilityPage, "accessibilite", {
-            "title": "Accessibilité",
-            "compliance_rate": 78,
-            "audit_date": datetime.date(2026, 1, 20),
-            "audited_by": "Service numérique de la commune (audit interne, échantillon de 12 pages)",
-            "body": ACCESSIBILITY_BODY,
-        }),
+        (
+            LegalPage,
+            "mentions-legales",
+            {"title": "Mentions légales", "kind": LegalPageKind.LEGAL_NOTICE, "body": LEGAL_NOTICE_BODY},
+        ),
+        (
+            LegalPage,
+            "donnees-personnelles",
+            {"title": "Données personnelles", "kind": LegalPageKind.PERSONAL_DATA, "body": PERSONAL_DATA_BODY},
+        ),
+        (
+            AccessibilityPage,
+            "accessibilite",
+            {
+                "title": "Accessibilité",
+                "compliance_rate": 78,
+                "audit_date": datetime.date(2026, 1, 20),
+                "audited_by": "Service numérique de la commune (audit interne, échantillon de 12 pages)",
+                "body": ACCESSIBILITY_BODY,
+            },
+        ),
     ]
     for model, slug, fields in legal_pages:
         page, new = _child(home, model, slug, **fields)

@@ -217,11 +217,7 @@ class ImageWithAltMixin(models.Model):
         super().clean()
         if self.image_id and not self.image_decorative and not self.image_alt.strip():
             raise ValidationError(
-                {
-                    "image_alt": _(
-                        "Describe the image, or tick “the image is decorative” if it adds no information."
-                    )
-                }
+                {"image_alt": _("Describe the image, or tick “the image is decorative” if it adds no information.")}
             )
 
     @property
@@ -248,7 +244,7 @@ class SitePage(Page):
         return None, ""
 
 
-class HomePage(ImageWithAltMixin, SitePage):
+class HomePage(ImageWithAltMixin, SitePage):  # noqa: DJ008 - Page provides __str__
     hero_text = models.TextField(_("hero text"), max_length=400, blank=True)
     hero_cta_label = models.CharField(_("button label"), max_length=60, blank=True)
     hero_cta_page = models.ForeignKey(
@@ -360,7 +356,7 @@ class NewsIndexPage(SitePage):
         return context
 
 
-class NewsArticlePage(ImageWithAltMixin, SitePage):
+class NewsArticlePage(ImageWithAltMixin, SitePage):  # noqa: DJ008 - Page provides __str__
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(
         _("introduction"), max_length=400, help_text=_("One or two sentences shown in the list of news.")

@@ -95,7 +95,7 @@ class Comment(Moderatable):
 
     @classmethod
     def get_moderation_queryset(cls) -> models.QuerySet:
-        return cls._default_manager.select_related("author", "content_type")
+        return cls._default_manager.select_related("author", "content_type").prefetch_related("target")
 
     @property
     def author_name(self) -> str:

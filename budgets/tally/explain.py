@@ -10,7 +10,6 @@ and formats amounts for the reader's locale before substituting them if it wishe
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from . import outcome as codes
 from .outcome import Outcome, ProjectResult
@@ -23,7 +22,9 @@ def gettext_noop(message: str) -> str:
 
 REASONS: Mapping[str, str] = {
     codes.SELECTED: gettext_noop("Funded."),
-    codes.SELECTED_IN_COMPLETION: gettext_noop("Funded with the money left after the equal shares, in order of support."),
+    codes.SELECTED_IN_COMPLETION: gettext_noop(
+        "Funded with the money left after the equal shares, in order of support."
+    ),
     codes.NO_SUPPORT: gettext_noop("Not funded: not supported by anyone."),
     codes.BELOW_THRESHOLD: gettext_noop(
         "Not funded: below the threshold of %(threshold)s votes needed to be eligible (it got %(value)s)."
@@ -95,7 +96,9 @@ def explain(result: ProjectResult, *, points: bool = False, translate: Callable[
 def describe(outcome: Outcome, translate: Callable[[str], str] | None = None) -> str:
     """Which rule was applied and how ties were broken, in two sentences."""
     rule = _translated(translate, RULE_DESCRIPTIONS[outcome.rule]) % {"threshold": outcome.threshold}
-    chain = _translated(translate, THEN).join(_translated(translate, TIE_CRITERIA[name]) for name in outcome.tie_breaking)
+    chain = _translated(translate, THEN).join(
+        _translated(translate, TIE_CRITERIA[name]) for name in outcome.tie_breaking
+    )
     return f"{rule} {_translated(translate, TIE_BREAKING) % {'chain': chain}}"
 
 

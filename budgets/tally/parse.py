@@ -150,7 +150,9 @@ class _Reader:
         except ValueError as error:
             raise self.fail(f"META budget: {error}") from None
         if self.vote_type not in VOTE_TYPES:
-            raise self.fail(f"unknown vote_type {self.meta.get('vote_type')!r}; expected one of {', '.join(VOTE_TYPES)}")
+            raise self.fail(
+                f"unknown vote_type {self.meta.get('vote_type')!r}; expected one of {', '.join(VOTE_TYPES)}"
+            )
 
     def read_meta(self, header: list[str], row: list[str]) -> None:
         key = row[header.index("key")].strip()

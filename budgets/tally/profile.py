@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -41,6 +41,25 @@ class Problem:
     utilities: list[np.ndarray | None]
     utility_total: list[int]
     max_utility: int
+    _member_lists: list[tuple[list[int], list[float], list[float] | None]] | None = field(default=None, repr=False)
+
+    def member_lists(self) -> list[tuple[list[int], list[float], list[float] | None]]:
+        """Per candidate, its supporters as Python lists: ballots, multiplicities, utilities (None: all 1)."""
+        if self._member_lists is None:
+            self._member_lists = [
+                (
+                    supporters.tolist(),
+                    weights.tolist(),
+                    None if utilities is None else utilities.astype(float).tolist(),
+                )
+                for supporters, weights, utilities in zip(self.supporters, self.weights, self.utilities, strict=True)
+            ]
+        return self._member_lists
+
+    @property
+    def incidences(self) -> int:
+        """Number of (merged ballot, supported candidate) pairs: the size of the MES input."""
+        return sum(len(supporters) for supporters in self.supporters)
 
     def money(self, minor: Fraction | int) -> Fraction:
         """Minor units back to an exact amount in currency units."""

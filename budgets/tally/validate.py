@@ -21,5 +21,7 @@ def consistency_problems(election: Election) -> list[str]:
         for project in election.projects.values():
             declared = project.fields.get(column)
             if declared is not None and declared != str(counted[project.id]):
-                problems.append(f"project {project.id}: {column} column says {declared}, the ballots give {counted[project.id]}")
+                problems.append(
+                    f"project {project.id}: {column} column says {declared}, the ballots give {counted[project.id]}"
+                )
     return problems

@@ -319,6 +319,7 @@ DEMO_LOADERS = [
     "civicplatform.verification.demo",
     "cms.demo",
     "forums.demo",
+    "civicplatform.moderation.demo",
 ]
 
 # ------------------------------------------------------------------------------

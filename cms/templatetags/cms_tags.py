@@ -118,7 +118,9 @@ def breadcrumb(context: template.Context, page: Page) -> list[Page]:
     site = _site(context.get("request"))
     if site is None or page.depth <= site.root_page.depth:
         return []
-    return list(page.get_ancestors().live().filter(depth__gte=site.root_page.depth, path__startswith=site.root_page.path))
+    return list(
+        page.get_ancestors().live().filter(depth__gte=site.root_page.depth, path__startswith=site.root_page.path)
+    )
 
 
 @register.inclusion_tag("cms/includes/page_meta.html", takes_context=True)

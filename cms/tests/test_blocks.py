@@ -70,7 +70,9 @@ def test_image_explicitly_marked_decorative_needs_no_alt_text_and_renders_empty_
 
 def test_stream_validation_reports_the_image_error():
     stream = BodyStreamBlock()
-    value = stream.to_python([{"type": "image", "value": {"image": make_image().pk, "alt_text": "", "decorative": False}}])
+    value = stream.to_python(
+        [{"type": "image", "value": {"image": make_image().pk, "alt_text": "", "decorative": False}}]
+    )
     with pytest.raises(ValidationError):
         stream.clean(value)
 

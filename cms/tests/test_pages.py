@@ -69,14 +69,28 @@ def test_standard_page_renders_its_stream_blocks(site_tree, client):
     image = make_image("Permanence en mairie")
     page.body = [
         ("heading", {"text": "Les étapes", "level": "h2"}),
-        ("image", {"image": image, "alt_text": "Un agent aide une habitante", "decorative": False, "caption": "En mairie"}),
+        (
+            "image",
+            {"image": image, "alt_text": "Un agent aide une habitante", "decorative": False, "caption": "En mairie"},
+        ),
         ("image", {"image": image, "alt_text": "", "decorative": True, "caption": ""}),
         (
             "faq",
-            {"title": "Questions", "questions": [{"question": "Faut-il un compte ?", "answer": "<p>Oui, gratuit.</p>"}]},
+            {
+                "title": "Questions",
+                "questions": [{"question": "Faut-il un compte ?", "answer": "<p>Oui, gratuit.</p>"}],
+            },
         ),
-        ("call_to_action", {"title": "Lancez-vous", "text": "", "page": site_tree["news_index"], "url": "",
-                            "button_label": "Lire les actualités"}),
+        (
+            "call_to_action",
+            {
+                "title": "Lancez-vous",
+                "text": "",
+                "page": site_tree["news_index"],
+                "url": "",
+                "button_label": "Lire les actualités",
+            },
+        ),
         ("quote", {"text": "La ville, c'est nous.", "attribution": "Une habitante"}),
     ]
     page.save_revision().publish()
@@ -88,7 +102,8 @@ def test_standard_page_renders_its_stream_blocks(site_tree, client):
     assert images[1]["alt"] == ""
     for img in images:
         assert img["loading"] == "lazy"
-        assert "400w" in img["srcset"] and img["sizes"]
+        assert "400w" in img["srcset"]
+        assert img["sizes"]
     assert article.find("figcaption", string="En mairie")
     details = article.find("details")
     assert details.find("summary").get_text(strip=True) == "Faut-il un compte ?"

@@ -52,7 +52,8 @@ def test_search_results_are_paginated(site_tree, client):
     first = soup(client.get(reverse("search"), {"q": "fleuri"}))
     assert len(first.find("ol", class_="search-results").find_all("li")) == 10
     next_link = first.find("nav", class_="pagination").find("a", rel="next")
-    assert "q=fleuri" in next_link["href"] and "page=2" in next_link["href"]
+    assert "q=fleuri" in next_link["href"]
+    assert "page=2" in next_link["href"]
     second = soup(client.get(reverse("search"), {"q": "fleuri", "page": 2}))
     results = second.find("ol", class_="search-results")
     assert len(results.find_all("li")) == 2

@@ -36,7 +36,8 @@ def test_errors_are_summarised_and_tied_to_their_inputs():
     title = html.find("input", attrs={"name": "title"})
     assert title["aria-invalid"] == "true"
     error_id = [i for i in title["aria-describedby"].split() if i.endswith("_error")]
-    assert error_id and html.find(id=error_id[0])
+    assert error_id
+    assert html.find(id=error_id[0])
 
 
 def test_what_was_typed_is_kept_when_the_form_is_invalid():

@@ -61,7 +61,10 @@ def greedy(
             result.selected.append(pid)
             result.spent += costs[pid]
         else:
-            result.reasons[pid] = (DID_NOT_FIT, {"remaining": format_amount(remaining), "cost": format_amount(costs[pid])})
+            result.reasons[pid] = (
+                DID_NOT_FIT,
+                {"remaining": format_amount(remaining), "cost": format_amount(costs[pid])},
+            )
             if not skip:
                 stopped_at = pid
     return result

@@ -60,7 +60,10 @@ from fractions import Fraction
 
 from ..profile import UTILITIES, UTILITY_COST, Problem
 from .mes_exact import ExactRun, MesResult
-from .mes_float import Ambiguous, FloatRun
+from .mes_float import Ambiguous, NumpyFloatRun, PythonFloatRun
+
+# Below this many (ballot, candidate) pairs plain Python loops beat numpy's per-call overhead.
+PYTHON_LOOPS_BELOW = 20_000
 
 START_FLOOR = "floor"
 START_EXACT = "exact"
@@ -107,11 +110,13 @@ def equal_shares(
         alone = max(endowment, Fraction(math.ceil(Fraction(supported_cost, problem.scale))))
         return ExactRun(problem, alone, options.utility, tie_key, log=True).result()
 
+    float_run = PythonFloatRun if problem.incidences < PYTHON_LOOPS_BELOW else NumpyFloatRun
+
     def outcome(endowment: Fraction) -> tuple[list[int], int]:
         nonlocal exact_runs
         if fast:
             try:
-                return FloatRun(problem, endowment, options.utility, tie_key).outcome()
+                return float_run(problem, endowment, options.utility, tie_key).outcome()
             except Ambiguous:
                 pass
         exact_runs += 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import truediv
 
 import numpy as np
 
@@ -33,17 +34,15 @@ class Ambiguous(Exception):
     """Floating point cannot certify a decision of this run; run it exactly."""
 
 
-class FloatRun:
+class _FloatRun:
+    """The scan and the decisions; subclasses price a candidate and charge its supporters."""
+
     def __init__(self, problem: Problem, endowment: Fraction, utility: str, tie_key: Callable[[int], tuple]) -> None:
         self.problem = problem
-        start = endowment * problem.scale
-        self.endowment = float(start)
-        self.error = EPS * self.endowment  # bound on the absolute error of any class's money
-        self.money = np.array([self.endowment])
-        self.voter_class = np.zeros(problem.num_ballots, dtype=np.intp)
+        self.endowment = float(endowment * problem.scale)
+        self.error = EPS * self.endowment  # bound on the absolute error of any voter's money
         self.cost = [float(cost) for cost in problem.cost]
         self.divisor = [float(cost) if utility == UTILITY_COST else 1.0 for cost in problem.cost]
-        self.stride = problem.max_utility + 1
         self.tie_key = tie_key
 
     def outcome(self) -> tuple[list[int], int]:
@@ -85,6 +84,50 @@ class FloatRun:
             spent += problem.cost[chosen.project]
         return selected, spent
 
+    def certify_unaffordable(self, j: int, *, total: float, voters: float, terms: int) -> None:
+        """Raise `Ambiguous` unless j's supporters clearly hold less than its cost (`total`)."""
+        cost = self.cost[j]
+        if cost - total <= SAFETY * (voters * self.error + EPS * (terms + 2) * total + EPS * cost):
+            raise Ambiguous
+
+    def certify(
+        self, j: int, *, k: int, spent: float, weight: float, poorer: float, rich_key: float, poor_key: float | None
+    ) -> _Price:
+        """j's price from the walk's split before group k, or `Ambiguous` if the split is not certain.
+
+        `spent`: money of the groups before k (they pay all they have); `weight`: utility of
+        the others; `poorer`: voters before k; `rich_key` / `poor_key`: money ÷ utility of
+        group k / k-1 in increasing order.
+        """
+        cost = self.cost[j]
+        share = (cost - spent) / weight
+        share_error = (poorer * self.error + EPS * (k + 3) * cost) / weight + EPS * share
+        # Every group before k clearly poorer than the share, group k (hence every later one) clearly richer.
+        margin = SAFETY * (share_error + self.error + EPS * self.endowment)
+        if rich_key - share <= margin or (poor_key is not None and share - poor_key <= margin):
+            raise Ambiguous
+        divisor = self.divisor[j]
+        rho = share / divisor
+        # Nobody short of money: the share is cost ÷ total utility, an exact rational.
+        exact = Fraction(self.problem.cost[j], self.problem.utility_total[j] * int(divisor)) if k == 0 else None
+        return _Price(j, share, share_error, rho, SAFETY * (share_error / divisor + EPS * rho), exact)
+
+    def price(self, j: int) -> _Price | None:
+        raise NotImplementedError
+
+    def pay(self, price: _Price) -> None:
+        raise NotImplementedError
+
+
+class NumpyFloatRun(_FloatRun):
+    """Voters grouped by the purchases they paid for, numpy over the groups: for large elections."""
+
+    def __init__(self, problem: Problem, endowment: Fraction, utility: str, tie_key: Callable[[int], tuple]) -> None:
+        super().__init__(problem, endowment, utility, tie_key)
+        self.money = np.array([self.endowment])
+        self.voter_class = np.zeros(problem.num_ballots, dtype=np.intp)
+        self.stride = problem.max_utility + 1
+
     def groups(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Supporters of j grouped by (class, utility): class ids, voter counts, utilities (None: all 1)."""
         problem = self.problem
@@ -100,7 +143,6 @@ class FloatRun:
         return found // self.stride, counts, (found % self.stride).astype(np.float64)
 
     def price(self, j: int) -> _Price | None:
-        """j's share per unit of utility and ρ with error bounds, or None when certainly unaffordable."""
         classes, members, utility = self.groups(j)
         amount = self.money[classes]
         key = amount if utility is None else amount / utility
@@ -117,28 +159,19 @@ class FloatRun:
             utility = utility[order]
             weight = total_weight - (np.cumsum(members * utility) - members * utility)
             affordable = (self.cost[j] - before) * utility <= weight * amount
-        cost = self.cost[j]
         if not affordable.any():
-            total = float(running[-1])
-            error = float(members.sum()) * self.error + EPS * (len(key) + 2) * total + EPS * cost
-            if cost - total <= SAFETY * error:
-                raise Ambiguous
+            self.certify_unaffordable(j, total=float(running[-1]), voters=float(members.sum()), terms=len(key))
             return None
         k = int(np.argmax(affordable))
-        poorer = float(members[:k].sum())
-        spent = float(before[k])
-        share = (cost - spent) / float(weight[k])
-        share_error = (poorer * self.error + EPS * (k + 2) * running[k] + EPS * cost) / float(weight[k]) + EPS * share
-        # Certify the split directly: every group before k is clearly poorer than the share,
-        # group k (hence every later one) clearly richer.
-        margin = SAFETY * (share_error + self.error + EPS * self.endowment)
-        if key[k] - share <= margin or (k > 0 and share - key[k - 1] <= margin):
-            raise Ambiguous
-        divisor = self.divisor[j]
-        rho = share / divisor
-        # Nobody short of money: the share is cost ÷ total utility, an exact rational.
-        exact = Fraction(self.problem.cost[j], total_weight * int(divisor)) if k == 0 else None
-        return _Price(j, share, share_error, rho, SAFETY * (share_error / divisor + EPS * rho), exact)
+        return self.certify(
+            j,
+            k=k,
+            spent=float(before[k]),
+            weight=float(weight[k]),
+            poorer=float(members[:k].sum()),
+            rich_key=float(key[k]),
+            poor_key=float(key[k - 1]) if k else None,
+        )
 
     def pay(self, price: _Price) -> None:
         problem = self.problem
@@ -165,6 +198,56 @@ class FloatRun:
             self.voter_class = remap[classes]
             self.money = self.money[live]
         self.error += price.share_error * problem.max_utility + EPS * self.endowment
+
+
+class PythonFloatRun(_FloatRun):
+    """One float per (merged) ballot in a list and plain loops: faster for small elections."""
+
+    def __init__(self, problem: Problem, endowment: Fraction, utility: str, tie_key: Callable[[int], tuple]) -> None:
+        super().__init__(problem, endowment, utility, tie_key)
+        self.money = [self.endowment] * problem.num_ballots
+        self.members = problem.member_lists()
+
+    def price(self, j: int) -> _Price | None:
+        money = self.money
+        ballots, weights, utilities = self.members[j]
+        cost = self.cost[j]
+        weight = float(self.problem.utility_total[j])
+        if utilities is None:
+            keys = list(map(money.__getitem__, ballots))
+        else:
+            keys = list(map(truediv, map(money.__getitem__, ballots), utilities))
+        lowest = min(keys)
+        if cost <= weight * lowest:  # the common case: nobody is short of money
+            return self.certify(j, k=0, spent=0.0, weight=weight, poorer=0.0, rich_key=lowest, poor_key=None)
+        spent = poorer = 0.0
+        previous = None
+        for count, position in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+            key, members = keys[position], weights[position]
+            if cost - spent <= weight * key:
+                return self.certify(
+                    j, k=count, spent=spent, weight=weight, poorer=poorer, rich_key=key, poor_key=previous
+                )
+            spent += members * money[ballots[position]]
+            weight -= members * (1.0 if utilities is None else utilities[position])
+            poorer += members
+            previous = key
+        self.certify_unaffordable(j, total=spent, voters=poorer, terms=len(keys))
+        return None
+
+    def pay(self, price: _Price) -> None:
+        money, share = self.money, price.share
+        ballots, _, utilities = self.members[price.project]
+        # price() certified every supporter as clearly poor (pays everything) or clearly rich.
+        if utilities is None:
+            for b in ballots:
+                left = money[b] - share
+                money[b] = left if left > 0 else 0.0
+        else:
+            for b, u in zip(ballots, utilities, strict=True):
+                left = money[b] - share * u
+                money[b] = left if left > 0 else 0.0
+        self.error += price.share_error * self.problem.max_utility + EPS * self.endowment
 
 
 @dataclass(frozen=True)

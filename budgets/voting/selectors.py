@@ -1,0 +1,121 @@
+"""Reads for voting: the ballot of a budget, project codes, and "may this person vote here now"."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from budgets.models import Budget, BudgetProcess, PhaseKind, Project, VotingScope
+from budgets.selectors import budgets_for_voter
+from civicplatform.ballots.selectors import voted_in
+from civicplatform.ballots.services import election_key
+from civicplatform.core.eligibility import Decision
+
+
+def budget_get(process: BudgetProcess, slug: str) -> Budget:
+    """A budget of `process` (from its prefetched budgets); 404 when it is not one of them."""
+    for budget in process.budgets.all():
+        if budget.slug == slug:
+            return budget
+    raise Http404
+
+
+def ballot_projects(budget: Budget) -> list[Project]:
+    """The projects a voter chooses from in `budget`, in title order (one query).
+
+    Hidden projects (moderation) are left off the ballot; ballots already cast for them
+    still count.
+    """
+    return list(Project.objects.filter(budget=budget).on_ballot().visible().order_by("title", "pk"))
+
+
+def project_codes(projects: Iterable[Project]) -> dict[int, str]:
+    """The public identifier of each project in ballot files (CSV of paper ballots, `.pb`).
+
+    The Pabulib id of an imported project, else the first 8 hex digits of its public UUID
+    (not its sequential id); the whole UUID when two projects would share a prefix.
+    """
+    items = list(projects)
+    codes = {project.pk: project.external_id or project.public_id.hex[:8] for project in items}
+    if len(set(codes.values())) != len(codes):
+        codes = {project.pk: project.external_id or project.public_id.hex for project in items}
+    return codes
+
+
+def _date(value: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+def voting_phase_refusal(process: BudgetProcess, now: datetime.datetime) -> Decision | None:
+    """Why ballots cannot be cast or changed now (vote not open yet, or closed), else None."""
+    phase = process.phase(PhaseKind.VOTING)
+    if phase is None:
+        return Decision(allowed=False, code="phase", reason=_("There is no vote on the platform in this process."))
+    if phase.is_upcoming_at(now):
+        return Decision(
+            allowed=False, code="phase", reason=_("The vote opens on %(date)s.") % {"date": _date(phase.starts_at)}
+        )
+    if phase.is_finished_at(now):
+        return Decision(
+            allowed=False, code="phase", reason=_("The vote closed on %(date)s.") % {"date": _date(phase.ends_at)}
+        )
+    return None
+
+
+def exclusive_budgets(process: BudgetProcess) -> list[Budget]:
+    """The budgets among which a person votes in one only (ANY_ONE scope), else none."""
+    return list(process.budgets.all()) if process.voting_scope == VotingScope.ANY_ONE else []
+
+
+def vote_decision(
+    process: BudgetProcess, budget: Budget | None, person: Any, now: datetime.datetime | None = None
+) -> Decision:
+    """May `person` vote (or change their vote) in `budget` now? With the reason when not.
+
+    Checks, in the order a person would want to hear them: the vote is open, the person
+    meets the process's policy (verification, district, age), the budget is one the
+    voting scope gives them. Having already voted in this budget is not a refusal (they
+    may change their ballot); having voted in another budget of an "any one" process is.
+    A moderation block does not take the vote away: it suspends contributions, not rights.
+    """
+    now = now or timezone.now()
+    refusal = voting_phase_refusal(process, now)
+    if refusal:
+        return refusal
+    decision = process.eligibility_policy().check(person, today=timezone.localdate(now))
+    if not decision.allowed:
+        return decision
+    if budget is None:
+        return Decision(allowed=True)
+    allowed = budgets_for_voter(process, person)
+    if budget not in allowed:
+        if budget.district_id is not None:
+            reason = _("The budget “%(budget)s” is reserved for residents of the %(district)s district.") % {
+                "budget": budget.name,
+                "district": budget.district.name,
+            }
+        else:
+            reason = _("You may not vote in the budget “%(budget)s”.") % {"budget": budget.name}
+        return Decision(allowed=False, code="scope", reason=reason)
+    exclusive = exclusive_budgets(process)
+    if exclusive:
+        voted = voted_in(elections=exclusive, person=person) - {election_key(budget)}
+        if voted:
+            return Decision(
+                allowed=False,
+                code="voted_elsewhere",
+                reason=_("In this process you vote in one budget only, and you have already voted in another one."),
+            )
+    return Decision(allowed=True)
+
+
+def voter_budgets(process: BudgetProcess, person: Any) -> list[tuple[Budget, bool]]:
+    """The budgets `person` may vote in, each with whether they already voted there (one query)."""
+    budgets = budgets_for_voter(process, person)
+    voted = voted_in(elections=budgets, person=person) if budgets else set()
+    return [(budget, election_key(budget) in voted) for budget in budgets]
