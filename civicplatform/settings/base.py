@@ -134,8 +134,9 @@ LOCAL_APPS = [
     "cms",
     "frontend",
 ]
-# Local apps first so their templates override allauth's and Wagtail's.
-INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS + THIRD_PARTY_APPS
+# Local apps first: their templates override allauth's and Wagtail's, and their
+# translations take precedence over Django's own for the same English text.
+INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + THIRD_PARTY_APPS
 
 # ------------------------------------------------------------------------------
 # AUTHENTICATION
