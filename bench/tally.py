@@ -17,7 +17,7 @@ Each rule runs once on each side with the same semantics and the same tie-breaki
 | greedy | greedy_utilitarian_welfare(Cost_Sat) (points×cost satisfaction for points ballots) |
 | mes (no Add1) | method_of_equal_shares(Cost_Sat), endowment budget ÷ voters |
 | mes-add1/pabutools (exact start, stop when exhaustive) | method_of_equal_shares(voter_budget_increment=1) |
-| mes-add1 (pabulib equalshares/add1) | fixed-budget method_of_equal_shares in a loop from ⌊B/n⌋, +1, until the next overspends |
+| mes-add1 (pabulib equalshares/add1) | fixed-budget MES in a loop from ⌊B/n⌋, +1 until the next overspends |
 
 pabutools runs in a child process killed after `--timeout` seconds and is then
 reported as "> N s" (no winners to compare). Profiles go through as_multiprofile().
@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from queue import Empty
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,12 +59,16 @@ def synthetic_election(voters: int, projects: int = 60, seed: int = 2026) -> Ele
     costs = [int(round(cost, -2)) for cost in rng.lognormal(mean=math.log(150_000), sigma=0.8, size=projects)]
     costs = [min(max(cost, 10_000), 2_000_000) for cost in costs]
     popularity = 0.93 ** np.arange(projects) * rng.uniform(0.6, 1.4, size=projects)
-    popularity /= popularity.sum()
+    # Gumbel top-k: each voter's favourites are drawn without replacement, weighted by popularity.
+    keys = np.log(popularity) + rng.gumbel(size=(voters, projects))
+    favourites = np.argsort(-keys, axis=1)[:, :5]
     lengths = rng.choice([1, 2, 3, 4, 5], size=voters, p=[0.25, 0.2, 0.2, 0.15, 0.2])
-    counts: dict[frozenset[int], int] = {}
-    for length in lengths.tolist():
-        chosen = frozenset(rng.choice(projects, size=length, replace=False, p=popularity).tolist())
-        counts[chosen] = counts.get(chosen, 0) + 1
+    counts: dict[tuple[int, ...], int] = {}
+    for length in range(1, 6):
+        chosen = np.sort(favourites[lengths == length, :length], axis=1)
+        rows, multiplicities = np.unique(chosen, axis=0, return_counts=True)
+        for row, count in zip(rows.tolist(), multiplicities.tolist(), strict=True):
+            counts[tuple(row)] = count
     ids = [str(number + 1) for number in range(projects)]
     meta = {
         "description": f"Synthetic approval election, {voters} voters (bench/tally.py, seed {seed})",
@@ -82,7 +87,7 @@ def synthetic_election(voters: int, projects: int = 60, seed: int = 2026) -> Ele
         meta=meta,
         projects={pid: Project(id=pid, cost=Fraction(cost)) for pid, cost in zip(ids, costs, strict=True)},
         ballots=[
-            Ballot(projects=tuple(ids[index] for index in sorted(chosen)), multiplicity=count)
+            Ballot(projects=tuple(ids[index] for index in chosen), multiplicity=count)
             for chosen, count in counts.items()
         ],
     )
@@ -114,76 +119,43 @@ def ours(election: Election, rule: str) -> tuple[list[str], float, int]:
 
 
 def _pabutools(path: str, rule: str, queue: multiprocessing.Queue) -> None:
-    from pabutools.election import Cost_Sat, Instance, parse_pabulib
-    from pabutools.election.satisfaction import AdditiveSatisfaction
-    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
-    from pabutools.tiebreaking import TieBreakingRule
+    from budgets.tests.pabutools_bridge import Reference
 
-    instance, profile = parse_pabulib(path)
-    election = parse_pb(path)
-    votes = election.votes
-    ties = TieBreakingRule(lambda inst, prof, project: (project.cost, -votes[project.name], project.name))
-    points = election.uses_points
-    if points:
-        # Points per project, as the pabulib `score` column counts them (ordinal: L..1).
-        table: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, int]] = {}
-        for ballot in election.ballots:
-            table[ballot.projects] = dict(zip(ballot.projects, election.ballot_points(ballot), strict=True))
-
-        def _points(inst, prof, ballot, project, precomputed):
-            ranking = tuple(p.name for p in ballot) if not hasattr(ballot, "items") else None
-            if ranking is None:
-                return int(ballot.get(project, 0))
-            return table.get(ranking, {}).get(project.name, 0)
-
-        class Points(AdditiveSatisfaction):
-            def __init__(self, inst, prof, ballot):
-                super().__init__(inst, prof, ballot, _points)
-
-        class PointsTimesCost(AdditiveSatisfaction):
-            def __init__(self, inst, prof, ballot):
-                super().__init__(inst, prof, ballot, lambda *a: _points(*a) * a[3].cost)
-
-        mes_sat, greedy_sat = Points, PointsTimesCost
-    else:
-        mes_sat = greedy_sat = Cost_Sat
-    multiprofile = profile.as_multiprofile()
+    started = time.perf_counter()
+    reference = Reference(path)
+    # Collapsing the profile (as_multiprofile) counts as tallying; reading the file does not.
+    preparation = time.perf_counter() - started - reference.parse_seconds
+    queue.put(("ready", preparation))
     started = time.perf_counter()
     if rule == "greedy":
-        outcome = greedy_utilitarian_welfare(instance, multiprofile, sat_class=greedy_sat, tie_breaking=ties)
+        winners = reference.greedy(CHAIN)
     elif rule == "mes":
-        outcome = method_of_equal_shares(instance, multiprofile, sat_class=mes_sat, tie_breaking=ties)
+        winners = reference.mes(CHAIN)
     elif rule == "mes-add1/pabutools":
-        outcome = method_of_equal_shares(
-            instance, multiprofile, sat_class=mes_sat, tie_breaking=ties, voter_budget_increment=1
-        )
-    else:  # mes-add1: the pabulib rule, as expected.json computed it
-        voters = profile.num_ballots()
-        endowment = math.floor(Fraction(instance.budget_limit) / voters)
-        outcome = None
-        while True:
-            run = method_of_equal_shares(
-                Instance(instance, budget_limit=endowment * voters), multiprofile, sat_class=mes_sat, tie_breaking=ties
-            )
-            if sum(project.cost for project in run) > instance.budget_limit:
-                break
-            outcome, endowment = run, endowment + 1
-    queue.put((sorted(project.name for project in outcome), time.perf_counter() - started))
+        winners = reference.mes(CHAIN, add1=True)
+    else:
+        winners = reference.mes_add1_pabulib(CHAIN)
+    queue.put((winners, preparation + time.perf_counter() - started))
 
 
 def theirs(path: Path, rule: str, timeout: float) -> tuple[list[str] | None, float]:
-    """(winners or None on timeout, seconds) — pabutools' own time, parsing excluded."""
+    """(winners or None on timeout, seconds): pabutools' tally time, reading the file excluded.
+
+    The timeout applies to the tally, after pabutools has read the file.
+    """
     context = multiprocessing.get_context("fork")
     queue: multiprocessing.Queue = context.Queue()
     child = context.Process(target=_pabutools, args=(str(path), rule, queue))
     child.start()
-    started = time.perf_counter()
-    child.join(timeout)
-    if child.is_alive():
-        child.terminate()
+    try:
+        queue.get(timeout=max(timeout, 600))  # "ready": pabutools has read the file
+        return queue.get(timeout=timeout)
+    except Empty:
+        return None, timeout
+    finally:
+        if child.is_alive():
+            child.terminate()
         child.join()
-        return None, time.perf_counter() - started
-    return queue.get(timeout=5)
 
 
 # ---- the report -----------------------------------------------------------------------
@@ -259,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         name = f"synthetic approval, {args.voters:,} ballots ({len(election.ballots):,} distinct), 60 projects"
         rows += bench(name, synthetic, rules, args.timeout, with_pabutools)
 
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}.\n")
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}.\n"
+    )
     print("| election | rule | ours | MES runs | pabutools | speed-up | same winners |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:

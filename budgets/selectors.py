@@ -207,27 +207,14 @@ def process_actions(process: BudgetProcess, person: Any, now: datetime.datetime 
     return actions
 
 
-def _first_url(names: tuple[str, ...], process: BudgetProcess) -> str:
-    from django.urls import NoReverseMatch
-
-    for name in names:
-        try:
-            return reverse(name, kwargs={"slug": process.slug})
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def vote_url(process: BudgetProcess) -> str:
-    """The ballot page (budgets.voting), or the list of projects on the ballot without it."""
-    return _first_url(("budgets:vote", "budgets:voting:vote", "budgets:ballot"), process) or (
-        reverse("budgets:projects", kwargs={"slug": process.slug}) + "?on_ballot=1"
-    )
+    """The ballot page (budgets.voting)."""
+    return reverse("budgets:vote", kwargs={"slug": process.slug})
 
 
 def results_url(process: BudgetProcess) -> str:
-    """The results page (budgets.results), or "" when that module is not installed."""
-    return _first_url(("budgets:results", "budgets:results:results", "budgets:results:detail"), process)
+    """The results page (budgets.results)."""
+    return reverse("budgets:results", kwargs={"slug": process.slug})
 
 
 # ---------------------------------------------------------------- projects

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from .views import processes, projects, staff
@@ -26,9 +24,7 @@ urlpatterns = [
     path(_project + "suivi/", staff.milestones, name="milestones"),
     path(_project + "suivi/<uuid:milestone_id>/", staff.milestone_edit, name="milestone_edit"),
     path(_project + "suivi/<uuid:milestone_id>/supprimer/", staff.milestone_delete, name="milestone_delete"),
+    # Ballots and results share the "budgets" namespace.
+    path("", include("budgets.voting.urls")),
+    path("", include("budgets.results.urls")),
 ]
-
-# Ballots and results (budgets.voting, budgets.results) share the "budgets" namespace.
-for _module in ("budgets.voting.urls", "budgets.results.urls"):
-    if find_spec(_module.rsplit(".", 1)[0]) is not None and find_spec(_module) is not None:
-        urlpatterns.append(path("", include(_module)))

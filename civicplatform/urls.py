@@ -28,6 +28,7 @@ urlpatterns = [
     path("notifications/", include("civicplatform.notifications.urls")),
     path("forums/", include("forums.urls")),
     path("budgets/", include("budgets.urls")),
+    path("petitions/", include("petitions.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

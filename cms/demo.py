@@ -391,21 +391,6 @@ def load_demo(stdout) -> None:
         home.image_decorative = True
         home.save_revision().publish()
 
-    how_to, new = _child(
-        home,
-        StandardPage,
-        "comment-participer",
-        title="Comment participer ?",
-        intro="Créer un compte, faire vérifier son adresse, proposer, voter, débattre : le mode d'emploi.",
-        body=HOW_TO_BODY,
-    )
-    if new:
-        created.append(how_to.title)
-    if not home.hero_cta_page_id:
-        home.hero_cta_label = "Découvrir comment participer"
-        home.hero_cta_page = how_to
-        home.save_revision().publish()
-
     news_index, new = _child(
         home,
         NewsIndexPage,
@@ -415,6 +400,33 @@ def load_demo(stdout) -> None:
     )
     if new:
         created.append(news_index.title)
+    how_to, new = _child(
+        home,
+        StandardPage,
+        "comment-participer",
+        title="Comment participer ?",
+        intro="Créer un compte, faire vérifier son adresse, proposer, voter, débattre : le mode d'emploi.",
+        body=[
+            *HOW_TO_BODY,
+            (
+                "call_to_action",
+                {
+                    "title": "Suivre la participation",
+                    "text": "Appels à projets, consultations, comptes rendus : toutes les nouvelles au même endroit.",
+                    "page": news_index,
+                    "url": "",
+                    "button_label": "Lire les actualités de la participation",
+                },
+            ),
+        ],
+    )
+    if new:
+        created.append(how_to.title)
+    if not home.hero_cta_page_id:
+        home.hero_cta_label = "Découvrir comment participer"
+        home.hero_cta_page = how_to
+        home.save_revision().publish()
+
     for article in NEWS:
         fields = {
             "title": article["title"],

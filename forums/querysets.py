@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 
@@ -29,3 +29,13 @@ class CommentQuerySet(models.QuerySet):
 
         total = Reaction.objects.filter(comment=OuterRef("pk")).values("comment").annotate(total=Sum("value"))
         return self.annotate(score=Coalesce(Subquery(total.values("total")[:1]), 0))
+
+    def with_reply_count(self) -> CommentQuerySet:
+        """How many replies (not deleted) each top-level comment has gathered."""
+        replies = (
+            self.model.objects.filter(root=OuterRef("pk"), deleted_at__isnull=True)
+            .order_by()
+            .values("root")
+            .annotate(total=Count("pk"))
+        )
+        return self.annotate(reply_count=Coalesce(Subquery(replies.values("total")[:1]), 0))

@@ -1,8 +1,9 @@
 """Turn what a participant typed into the small, safe HTML a comment may contain.
 
-Input is plain text with two conventions: a blank line starts a new paragraph,
-and links are written as bare addresses or as [text](https://...). The only
-tags that survive are paragraphs, line breaks and links; every link gets
+Input is plain text with three conventions: a blank line starts a new paragraph,
+a paragraph whose lines all start with ">" is a quotation, and links are written
+as bare addresses or as [text](https://...). The only tags that survive are
+paragraphs, line breaks, quotations and links; every link gets
 rel="nofollow ugc noopener" so user content never lends the site's reputation
 to spam and never gets a handle on the opener window.
 """
@@ -13,7 +14,7 @@ import re
 
 import nh3
 
-ALLOWED_TAGS = {"p", "br", "a"}
+ALLOWED_TAGS = {"p", "br", "a", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
@@ -24,6 +25,11 @@ _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"]+")
 _LINK_TAG = re.compile(r"<(/?)a[\s>]", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?)»"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_QUOTE_MARK = "&gt;"
+# "@" at the start of the text or after a space or an opening bracket, then a name.
+_MENTION = re.compile(r"(?:^|(?<=[\s(\[«]))@(\w[\w.'’\- ]{0,39})")
+_MENTION_WORD_END = re.compile(r"[\w]$")
+MAX_MENTION_WORDS = 4
 
 
 def _link_bare_url(match: re.Match[str]) -> str:
@@ -69,9 +75,48 @@ def render_comment_text(source: str) -> str:
     paragraphs = []
     for chunk in _PARAGRAPH_BREAK.split(inline):
         lines = [line.strip() for line in _linkify(chunk.strip()).split("\n")]
-        if any(lines):
-            paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
+        if not any(lines):
+            continue
+        if all(line.startswith(_QUOTE_MARK) for line in lines if line):
+            quoted = [line[len(_QUOTE_MARK) :].strip() for line in lines]
+            if any(quoted):
+                paragraphs.append("<blockquote><p>" + "<br>".join(quoted) + "</p></blockquote>")
+            continue
+        paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
     html = "".join(paragraphs)
     # Second pass: the links built above go through the same sanitiser and get their rel.
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL)
     return html if nh3.clean(html, tags=set()).strip() else ""
+
+
+def quote_text(source: str) -> str:
+    """`source` as a quotation to reply under: every line prefixed with "> ", then a blank line.
+    Quotations inside it are dropped, so quotes never pile up."""
+    lines = [line for line in source.replace("\r\n", "\n").split("\n") if not line.lstrip().startswith(">")]
+    text = "\n".join(lines).strip()
+    text = re.sub(r"\n\s*\n+", "\n", text)
+    return "\n".join(f"> {line}".rstrip() for line in text.split("\n")) + "\n\n" if text else ""
+
+
+def mention_candidates(source: str) -> list[list[str]]:
+    """For each "@name" in `source`, the lower-cased names it may stand for, longest first.
+
+    Pseudonyms may contain spaces ("@Jean Dupont"), so each mention yields its
+    first one to MAX_MENTION_WORDS words; the caller keeps the longest that
+    belongs to someone. Text inside quotations is ignored: quoting a mention
+    does not notify again.
+    """
+    candidates: list[list[str]] = []
+    for line in source.splitlines():
+        if line.lstrip().startswith(">"):
+            continue
+        for match in _MENTION.finditer(line):
+            words = match.group(1).split(" ")
+            names = []
+            for count in range(1, min(len(words), MAX_MENTION_WORDS) + 1):
+                name = " ".join(words[:count]).rstrip(".'’-")
+                if name and _MENTION_WORD_END.search(name):
+                    names.append(name.casefold())
+            if names:
+                candidates.append(sorted(set(names), key=len, reverse=True))
+    return candidates

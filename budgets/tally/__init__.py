@@ -14,7 +14,7 @@ codes), `explain` (sentences for the results page), `validate` (checker-style wa
 from __future__ import annotations
 
 from .engine import RULES, meta_threshold, tally
-from .model import Ballot, Election, Project, Voter, format_amount, parse_amount
+from .model import Ballot, Election, Project, Voter, format_amount, format_money, parse_amount
 from .outcome import MesRound, Outcome, ProjectResult
 from .parse import PbFormatError, parse_pb
 from .rules.mes import MesOptions
@@ -38,6 +38,7 @@ __all__ = [
     "Voter",
     "consistency_problems",
     "format_amount",
+    "format_money",
     "meta_threshold",
     "parse_amount",
     "parse_pb",

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from .model import Election, format_amount
+from .model import Election, format_amount, format_money
 from .outcome import (
     BELOW_THRESHOLD,
     NO_SUPPORT,
@@ -115,9 +115,9 @@ def tally(
         for j, money in result.money_left.items():
             pid = problem.ids[j]
             params = {
-                "supporters_money": format_amount(money),
+                "supporters_money": format_money(money),
                 "cost": format_amount(costs[pid]),
-                "endowment": format_amount(endowment),
+                "endowment": format_money(endowment),
             }
             reasons[pid] = (SHARES_INSUFFICIENT, params)
         if rule == MES_ADD1_GREEDY:

@@ -13,6 +13,7 @@ only so that `write_pb` can reproduce a file; no rule reads them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -57,6 +58,15 @@ def format_amount(value: Fraction | int) -> str:
     sign = "-" if value < 0 else ""
     digits = str(scaled).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def format_money(value: Fraction | int, places: int = 2) -> str:
+    """An amount for people: exact when it has at most `places` decimals, else rounded down to them."""
+    value = Fraction(value)
+    unit = 10**places
+    if (value * unit).denominator != 1:
+        value = Fraction(math.floor(value * unit), unit)
+    return format_amount(value)
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,8 @@ class Election:
         Scoring ballots add `default_score` (META, default 0) for every voter who did not
         list the project.
         """
+        if not self.uses_points:
+            return dict(self.votes)
         totals = dict.fromkeys(self.projects, 0)
         for ballot in self.ballots:
             for project_id, points in zip(ballot.projects, self.ballot_points(ballot), strict=True):

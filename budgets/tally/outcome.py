@@ -27,7 +27,7 @@ DID_NOT_FIT = "did_not_fit"
 # greedy-no-skip stopped at an earlier project that did not fit: params stopped_at.
 GREEDY_STOPPED = "greedy_stopped"
 # MES: when the rule ended, its supporters held less than its cost: params supporters_money,
-# cost, endowment (per voter).
+# cost, endowment (per voter); money is rounded down to the cent (format_money).
 SHARES_INSUFFICIENT = "shares_insufficient"
 
 REASON_CODES = (

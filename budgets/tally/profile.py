@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import chain
 
 import numpy as np
 
@@ -71,28 +72,41 @@ def compile_problem(election: Election, candidates: list[str], utility: str) -> 
     amounts = [election.projects[pid].cost for pid in candidates] + [election.budget]
     scale = math.lcm(*(amount.denominator for amount in amounts))
     index = {pid: position for position, pid in enumerate(candidates)}
-    merged: dict[tuple[tuple[int, int], ...], int] = {}
-    for ballot in election.ballots:
-        key = []
-        for pid, points in zip(ballot.projects, election.ballot_points(ballot), strict=True):
-            if pid in index and points > 0:
-                key.append((index[pid], points if utility == UTILITY_POINTS else 1))
-        if key:
-            signature = tuple(sorted(key))
-            merged[signature] = merged.get(signature, 0) + ballot.multiplicity
+    merged: dict[tuple[int, ...], int] = {}
+    if utility == UTILITY_POINTS or election.uses_points:
+        # Signatures interleave (candidate, utility) pairs; a utility of 0 is no support.
+        for ballot in election.ballots:
+            pairs = sorted(
+                (index[pid], points if utility == UTILITY_POINTS else 1)
+                for pid, points in zip(ballot.projects, election.ballot_points(ballot), strict=True)
+                if pid in index and points > 0
+            )
+            if pairs:
+                signature = tuple(value for pair in pairs for value in pair)
+                merged[signature] = merged.get(signature, 0) + ballot.multiplicity
+        stride = 2
+    else:
+        for ballot in election.ballots:
+            signature = tuple(sorted([index[pid] for pid in ballot.projects if pid in index]))
+            if signature:
+                merged[signature] = merged.get(signature, 0) + ballot.multiplicity
+        stride = 1
 
-    members: list[list[int]] = [[] for _ in candidates]
-    member_weights: list[list[int]] = [[] for _ in candidates]
-    member_utilities: list[list[int]] = [[] for _ in candidates]
-    for ballot_number, (signature, multiplicity) in enumerate(merged.items()):
-        for project, value in signature:
-            members[project].append(ballot_number)
-            member_weights[project].append(multiplicity)
-            member_utilities[project].append(value)
-
-    utilities: list[np.ndarray | None] = []
-    for values in member_utilities:
-        utilities.append(None if all(value == 1 for value in values) else np.asarray(values, dtype=np.int64))
+    # Flatten the merged ballots into (ballot, candidate, utility) columns, then split by candidate.
+    signatures = list(merged)
+    flat = np.fromiter(chain.from_iterable(signatures), dtype=np.int64)
+    sizes = np.fromiter(map(len, signatures), dtype=np.intp, count=len(signatures)) // stride
+    projects = flat[::stride]
+    values = flat[1::2] if stride == 2 else np.ones(len(projects), dtype=np.int64)
+    ballots = np.repeat(np.arange(len(signatures), dtype=np.intp), sizes)
+    # float64 is exact for integer multiplicities and their sums below 2**53.
+    multiplicities = np.repeat(np.fromiter(merged.values(), dtype=np.float64, count=len(merged)), sizes)
+    order = np.argsort(projects, kind="stable")
+    bounds = np.cumsum(np.bincount(projects, minlength=len(candidates)))[:-1]
+    supporters = np.split(ballots[order], bounds)
+    weights = np.split(multiplicities[order], bounds)
+    member_values = np.split(values[order], bounds)
+    totals = np.bincount(projects, weights=multiplicities * values, minlength=len(candidates))
     return Problem(
         ids=list(candidates),
         cost=[int(election.projects[pid].cost * scale) for pid in candidates],
@@ -100,13 +114,9 @@ def compile_problem(election: Election, candidates: list[str], utility: str) -> 
         budget=int(election.budget * scale),
         num_voters=election.num_voters,
         num_ballots=len(merged),
-        supporters=[np.asarray(values, dtype=np.intp) for values in members],
-        # float64 is exact for integer multiplicities and their sums below 2**53.
-        weights=[np.asarray(values, dtype=np.float64) for values in member_weights],
-        utilities=utilities,
-        utility_total=[
-            sum(w * u for w, u in zip(ws, us, strict=True))
-            for ws, us in zip(member_weights, member_utilities, strict=True)
-        ],
-        max_utility=max((max(values) for values in member_utilities if values), default=1),
+        supporters=supporters,
+        weights=weights,
+        utilities=[None if (part == 1).all() else part for part in member_values],
+        utility_total=[int(total) for total in totals.tolist()],
+        max_utility=int(values.max()) if len(values) else 1,
     )

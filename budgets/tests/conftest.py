@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -57,4 +58,6 @@ def category(process):
 
 @pytest.fixture
 def project(citywide, resident):
-    return ProjectFactory(budget=citywide, author=resident, title="Une forêt urbaine", latitude=47.9, longitude=1.9)
+    return ProjectFactory(
+        budget=citywide, author=resident, title="Une forêt urbaine", latitude=Decimal("47.900000"), longitude=Decimal("1.900000")
+    )

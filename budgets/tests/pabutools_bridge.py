@@ -8,6 +8,7 @@ Used by the cross-check tests and by bench/tally.py. Every function takes a path
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 
 from pabutools.election import AbstractApprovalProfile, Cost_Sat, Instance, parse_pabulib
@@ -44,14 +45,14 @@ class Reference:
     """One pabulib file loaded in pabutools, with our tie-breaking chains available."""
 
     def __init__(self, path: str) -> None:
+        started = time.perf_counter()
         self.instance, profile = parse_pabulib(str(path))
+        self.parse_seconds = time.perf_counter() - started  # reading the file, not tallying
         self.voters = profile.num_ballots()
         self.profile = profile.as_multiprofile()
         self.points = not isinstance(profile, AbstractApprovalProfile)
         self.votes = {
-            project.name: sum(
-                multiplicity for ballot, multiplicity in self.profile.items() if project in ballot
-            )
+            project.name: sum(multiplicity for ballot, multiplicity in self.profile.items() if project in ballot)
             for project in self.instance
         }
 
@@ -67,7 +68,9 @@ class Reference:
         outcome = greedy_utilitarian_welfare(self.instance, self.profile, sat_class=sat, tie_breaking=self.ties(chain))
         return sorted(project.name for project in outcome)
 
-    def mes(self, chain: tuple[str, ...] = ("id",), *, sat=None, add1: bool = False, completion: bool = False) -> list[str]:
+    def mes(
+        self, chain: tuple[str, ...] = ("id",), *, sat=None, add1: bool = False, completion: bool = False
+    ) -> list[str]:
         """pabutools MES (endowment budget ÷ voters); `add1`: its own Add1; `completion`: then greedy."""
         sat = sat or (PointsSat if self.points else Cost_Sat)
         ties = self.ties(chain)

@@ -52,26 +52,30 @@ class Meter:
         return self.total is not None and self.used > self.total
 
     def describe(self) -> str:
-        """One sentence, the same the script writes in the page."""
+        """One sentence; ballot.js writes the same sentences from `texts()` as the choices change."""
+        if self.kind == "count":
+            return self.texts()["left"].replace("{n}", number_format(self.used))
+        if self.over:
+            return self.texts()["over"].replace("{n}", number_format(self.used - self.total, force_grouping=True))
+        return self.texts()["left"].replace("{n}", number_format(self.remaining, force_grouping=True))
+
+    def texts(self) -> dict[str, str]:
+        """The meter's sentences with "{n}" where the number goes (no plural forms needed)."""
         if self.kind == "money":
-            if self.over:
-                return str(_("Over budget by %(amount)s.") % {"amount": _euros(self.used - self.total)})
-            return str(_("Remaining budget: %(amount)s.") % {"amount": _euros(self.remaining)})
+            amount = str(_("%(amount)s €") % {"amount": "{n}"})
+            return {
+                "left": str(_("Remaining budget: %(amount)s.") % {"amount": amount}),
+                "over": str(_("Over budget by %(amount)s.") % {"amount": amount}),
+            }
         if self.kind == "points":
-            if self.over:
-                return ngettext(
-                    "%(count)d point too many.", "%(count)d points too many.", self.used - self.total
-                ) % {"count": self.used - self.total}
-            return ngettext("%(count)d point left to give.", "%(count)d points left to give.", self.remaining) % {
-                "count": self.remaining
+            return {
+                "left": str(_("Points left to give: %(count)s.") % {"count": "{n}"}),
+                "over": str(_("Points over the limit: %(count)s.") % {"count": "{n}"}),
             }
         if self.total is None:
-            return ngettext("%(count)d project chosen.", "%(count)d projects chosen.", self.used) % {"count": self.used}
-        return ngettext(
-            "%(count)d project chosen out of %(total)d at most.",
-            "%(count)d projects chosen out of %(total)d at most.",
-            self.total,
-        ) % {"count": self.used, "total": self.total}
+            return {"left": str(_("Projects chosen: %(count)s.") % {"count": "{n}"}), "over": ""}
+        text = str(_("Projects chosen: %(count)s out of %(total)s at most.") % {"count": "{n}", "total": self.total})
+        return {"left": text, "over": text}
 
 
 class ProjectCheckboxes(forms.CheckboxSelectMultiple):
@@ -124,9 +128,11 @@ class BallotForm(forms.Form):
         budget: Budget,
         projects: Sequence[Project],
         with_receipt: bool = False,
+        validate_ballot: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
+        self.validate_ballot = validate_ballot
         self.process = process
         self.budget = budget
         self.projects = list(projects)
@@ -141,11 +147,36 @@ class BallotForm(forms.Form):
         raise NotImplementedError
 
     def chosen_projects(self) -> list[Project]:
-        """The projects the submitted data names (valid or not), for the meter."""
+        """The projects the submitted (or initial) data names, valid or not, for the meter."""
         raise NotImplementedError
 
     def meter(self) -> Meter | None:
         return None
+
+    def clean_ballot(self, data: dict[str, Any]) -> None:
+        """The ballot type's limits; runs after the fields are clean."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["chosen"] = self.chosen_from_cleaned(data)
+        # "Show my current ballot" only needs the receipt: no limit applies to what is on screen.
+        if self.validate_ballot and not self.errors:
+            self.clean_ballot(data)
+        return data
+
+    def chosen_from_cleaned(self, data: dict[str, Any]) -> list[Project]:
+        raise NotImplementedError
+
+    def _value(self, name: str) -> Any:
+        """A field's raw value: submitted when the form is bound, else its initial value."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return self.initial.get(name, "")
+
+    def _values(self, name: str) -> list[str]:
+        if self.is_bound:
+            return self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
+        return list(self.initial.get(name, []))
 
     @classmethod
     def initial_from(cls, choices: dict[str, Any], projects: Sequence[Project]) -> dict[str, Any]:
@@ -199,21 +230,19 @@ class _CheckboxBallotForm(BallotForm):
         )
 
     def chosen_projects(self) -> list[Project]:
-        raw = self.data.getlist(self.add_prefix("projects")) if hasattr(self.data, "getlist") else []
+        raw = self._values("projects")
         return [self.by_public_id[value] for value in dict.fromkeys(raw) if value in self.by_public_id]
+
+    def chosen_from_cleaned(self, data: dict[str, Any]) -> list[Project]:
+        return [self.by_public_id[value] for value in data.get("projects", [])]
 
     @classmethod
     def initial_from(cls, choices: dict[str, Any], projects: Sequence[Project]) -> dict[str, Any]:
         by_pk = {project.pk: project for project in projects}
         return {"projects": [str(by_pk[pk].public_id) for pk in choices.get("projects", []) if pk in by_pk]}
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        chosen = [self.by_public_id[value] for value in data.get("projects", [])]
-        data["chosen"] = chosen
-        if "projects" not in self.errors:
-            self._check_count(len(chosen), "projects")
-        return data
+    def clean_ballot(self, data: dict[str, Any]) -> None:
+        self._check_count(len(data["chosen"]), "projects")
 
 
 class KnapsackBallotForm(_CheckboxBallotForm):
@@ -234,8 +263,8 @@ class KnapsackBallotForm(_CheckboxBallotForm):
             used=sum(project.ballot_cost for project in self.chosen_projects()),
         )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def clean_ballot(self, data: dict[str, Any]) -> None:
+        super().clean_ballot(data)
         total = sum(project.ballot_cost for project in data["chosen"])
         if total > self.budget.amount and "projects" not in self.errors:
             self.add_error(
@@ -250,7 +279,6 @@ class KnapsackBallotForm(_CheckboxBallotForm):
                     "amount": _euros(self.budget.amount),
                 },
             )
-        return data
 
 
 class ApprovalBallotForm(_CheckboxBallotForm):
@@ -308,7 +336,7 @@ class CumulativeBallotForm(BallotForm):
     def _raw_points(self) -> list[tuple[Project, int]]:
         pairs = []
         for project in self.projects:
-            raw = self.data.get(self.add_prefix(POINTS_FIELD % project.public_id), "") if self.data else ""
+            raw = self._value(POINTS_FIELD % project.public_id)
             try:
                 value = int(str(raw).strip() or 0)
             except ValueError:
@@ -321,7 +349,9 @@ class CumulativeBallotForm(BallotForm):
         return [project for project, _points in self._raw_points()]
 
     def meter(self) -> Meter:
-        return Meter(kind="points", total=self.points_total, used=sum(points for _project, points in self._raw_points()))
+        return Meter(
+            kind="points", total=self.points_total, used=sum(points for _project, points in self._raw_points())
+        )
 
     @classmethod
     def initial_from(cls, choices: dict[str, Any], projects: Sequence[Project]) -> dict[str, Any]:
@@ -332,8 +362,7 @@ class CumulativeBallotForm(BallotForm):
             if pk in by_pk
         }
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def chosen_from_cleaned(self, data: dict[str, Any]) -> list[Project]:
         given = [
             (project, data.get(POINTS_FIELD % project.public_id) or 0)
             for project in self.projects
@@ -341,10 +370,10 @@ class CumulativeBallotForm(BallotForm):
         ]
         # Most points first (the pabulib order), then the ballot's own order.
         given.sort(key=lambda pair: -pair[1])
-        data["chosen"] = [project for project, _points in given]
         data["points"] = [points for _project, points in given]
-        if self.errors:
-            return data
+        return [project for project, _points in given]
+
+    def clean_ballot(self, data: dict[str, Any]) -> None:
         used = sum(data["points"])
         if used == 0:
             self.add_error(None, _("Give at least one point to a project."))
@@ -355,8 +384,7 @@ class CumulativeBallotForm(BallotForm):
                 % {"used": used, "total": self.points_total, "over": used - self.points_total},
             )
         else:
-            self._check_count(len(given), None)
-        return data
+            self._check_count(len(data["chosen"]), None)
 
     def ballot_choices(self) -> dict[str, Any]:
         return {
@@ -385,9 +413,7 @@ class RankedBallotForm(BallotForm):
             )
 
     def _raw_ranking(self) -> list[str]:
-        if not self.data:
-            return []
-        return [str(self.data.get(self.add_prefix(RANK_FIELD % rank), "")) for rank in range(1, self.rank_k + 1)]
+        return [str(self._value(RANK_FIELD % rank)) for rank in range(1, self.rank_k + 1)]
 
     def chosen_projects(self) -> list[Project]:
         return [self.by_public_id[value] for value in dict.fromkeys(self._raw_ranking()) if value in self.by_public_id]
@@ -401,12 +427,12 @@ class RankedBallotForm(BallotForm):
         ranked = [by_pk[pk] for pk in choices.get("projects", []) if pk in by_pk]
         return {RANK_FIELD % (index + 1): str(project.public_id) for index, project in enumerate(ranked)}
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def chosen_from_cleaned(self, data: dict[str, Any]) -> list[Project]:
         ranking = [data.get(RANK_FIELD % rank, "") for rank in range(1, self.rank_k + 1)]
-        data["chosen"] = []
-        if self.errors:
-            return data
+        return [self.by_public_id[value] for value in ranking if value in self.by_public_id]
+
+    def clean_ballot(self, data: dict[str, Any]) -> None:
+        ranking = [data.get(RANK_FIELD % rank, "") for rank in range(1, self.rank_k + 1)]
         seen: dict[str, int] = {}
         for index, value in enumerate(ranking, start=1):
             if not value:
@@ -428,9 +454,7 @@ class RankedBallotForm(BallotForm):
                 )
                 break
         if not self.errors:
-            data["chosen"] = [self.by_public_id[value] for value in ranking if value]
             self._check_count(len(data["chosen"]), RANK_FIELD % 1)
-        return data
 
 
 FORMS: dict[str, type[BallotForm]] = {

@@ -31,7 +31,9 @@ def ballot_projects(budget: Budget) -> list[Project]:
     Hidden projects (moderation) are left off the ballot; ballots already cast for them
     still count.
     """
-    return list(Project.objects.filter(budget=budget).on_ballot().visible().order_by("title", "pk"))
+    return list(
+        Project.objects.filter(budget=budget).on_ballot().visible().select_related("process").order_by("title", "pk")
+    )
 
 
 def project_codes(projects: Iterable[Project]) -> dict[int, str]:

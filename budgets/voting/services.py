@@ -206,4 +206,3 @@ def paper_ballots_import(*, process: BudgetProcess, data: bytes, actor: Any) -> 
                     data={"sha256": digest},
                 )
     return report
-

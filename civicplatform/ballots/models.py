@@ -79,7 +79,9 @@ class ParticipationLedger(models.Model):
         verbose_name_plural = _("participation ledger")
         constraints = [
             # One person, one vote: the database refuses the second row even under concurrency.
-            models.UniqueConstraint(fields=["election_type", "election_id", "voter"], name="ballots_one_vote_per_person"),
+            models.UniqueConstraint(
+                fields=["election_type", "election_id", "voter"], name="ballots_one_vote_per_person"
+            ),
         ]
         indexes = [
             # participation statistics and "already voted in this process" (ballots.selectors)

@@ -66,7 +66,9 @@ def suppress_small(rows: Sequence[tuple[str, int]], minimum: int = MIN_PUBLISHED
         others = [(count, index) for index, (_label, count) in enumerate(rows) if index not in hidden and count > 0]
         if others:
             hidden.add(min(others)[1])
-    return [StatRow(label=str(label), count=None if index in hidden else count) for index, (label, count) in enumerate(rows)]
+    return [
+        StatRow(label=str(label), count=None if index in hidden else count) for index, (label, count) in enumerate(rows)
+    ]
 
 
 def participation_statistics(elections: Sequence[models.Model], *, year: int) -> ParticipationStatistics:
@@ -122,4 +124,6 @@ def _age_band(year: int, birth_year: int | None):
 def voted_in(*, elections: Iterable[models.Model], person: models.Model) -> set[tuple[int, int]]:
     """The (content type id, pk) of the elections among `elections` where `person` voted."""
     condition = _election_condition(elections)
-    return set(ParticipationLedger.objects.filter(condition, voter=person).values_list("election_type_id", "election_id"))
+    return set(
+        ParticipationLedger.objects.filter(condition, voter=person).values_list("election_type_id", "election_id")
+    )

@@ -263,7 +263,9 @@ def ballots_import(
     with transaction.atomic():
         batch: list[SecretBallot] = []
         for item in choices:
-            batch.append(SecretBallot(**reference, receipt_hash=receipt_hash(receipt_new()), choices=item, channel=channel))
+            batch.append(
+                SecretBallot(**reference, receipt_hash=receipt_hash(receipt_new()), choices=item, channel=channel)
+            )
             if len(batch) >= IMPORT_BATCH:
                 SecretBallot.objects.bulk_create(batch)
                 created += len(batch)
@@ -271,6 +273,8 @@ def ballots_import(
         if batch:
             SecretBallot.objects.bulk_create(batch)
             created += len(batch)
-        audit_record(action=action, actor=actor, target=election, data={"channel": channel, "count": created, **(data or {})})
+        audit_record(
+            action=action, actor=actor, target=election, data={"channel": channel, "count": created, **(data or {})}
+        )
         _bump_version(election)
     return created

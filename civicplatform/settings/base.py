@@ -131,6 +131,7 @@ LOCAL_APPS = [
     "civicplatform.ballots",
     "forums",
     "budgets",
+    "petitions",
     "cms",
     "frontend",
 ]
@@ -445,3 +446,51 @@ MAP_ATTRIBUTION = env_str(
 BUDGETS_PHOTO_MAX_BYTES = env_int("BUDGETS_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # Project ideas one person may submit (django-ratelimit syntax).
 BUDGETS_SUBMIT_RATE = env_str("BUDGETS_SUBMIT_RATE", "10/h")
+
+# ------------------------------------------------------------------------------
+# ---- petitions ----
+# ------------------------------------------------------------------------------
+# Proof-of-work challenge (ALTCHA, self-hosted: no cookie, no third party) on the anonymous
+# signature form. Without JavaScript the form still works: the signature is then held for
+# review instead of refused (petitions/altcha.py). The HMAC key signs the challenges; when it
+# is empty a key derived from SECRET_KEY is used (a deploy check warns).
+ALTCHA_ENABLED = env_bool("ALTCHA_ENABLED", True)
+ALTCHA_HMAC_KEY = env_secret("ALTCHA_HMAC_KEY")
+# PBKDF2 iterations per attempt: about a second of work for a phone, nothing for a person.
+ALTCHA_COST = env_int("ALTCHA_COST", 5000)
+ALTCHA_CHALLENGE_SECONDS = env_int("ALTCHA_CHALLENGE_SECONDS", 20 * 60)
+# Names and addresses given by electors signing an L1112-16 request are stored encrypted with
+# this key (Fernet); empty: derived from SECRET_KEY. Rotating it makes older lists unreadable.
+PETITIONS_IDENTITY_KEY = env_secret("PETITIONS_IDENTITY_KEY")
+# An e-mailed confirmation link works this long.
+PETITIONS_CONFIRM_MAX_AGE_DAYS = env_int("PETITIONS_CONFIRM_MAX_AGE_DAYS", 7)
+# Hard per-IP limit on anonymous signature POSTs (django-ratelimit syntax), answered with 429:
+# it protects the server. The quiet per-petition limits below protect the count.
+PETITIONS_SIGN_RATE = env_str("PETITIONS_SIGN_RATE", "60/m")
+# Signatures over these limits (per petition, per hour) are accepted but held for review, and
+# the person still gets the e-mail: an abuser learns nothing, a real signer loses nothing.
+PETITIONS_HOLD_PER_IP_PER_HOUR = env_int("PETITIONS_HOLD_PER_IP_PER_HOUR", 20)
+PETITIONS_HOLD_PER_DOMAIN_PER_HOUR = env_int("PETITIONS_HOLD_PER_DOMAIN_PER_HOUR", 200)
+# Webmail and ISP domains thousands of residents share: never held or flagged for volume alone.
+PETITIONS_COMMON_EMAIL_DOMAINS = env_list(
+    "PETITIONS_COMMON_EMAIL_DOMAINS",
+    [
+        "gmail.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "laposte.net", "hotmail.com",
+        "hotmail.fr", "outlook.com", "outlook.fr", "live.fr", "yahoo.com", "yahoo.fr", "icloud.com", "bbox.fr",
+        "proton.me", "protonmail.com", "gmx.fr", "aol.com",
+    ],
+)  # fmt: skip
+# The hourly job reports an IP or a domain to moderators from this many signatures in an hour.
+PETITIONS_TRENDING_THRESHOLD = env_int("PETITIONS_TRENDING_THRESHOLD", 50)
+# The count shown on a petition page is a COUNT over an index, cached this many seconds.
+PETITIONS_COUNT_CACHE_SECONDS = env_int("PETITIONS_COUNT_CACHE_SECONDS", 5)
+# Confirmations ask for the stored count (lists, thresholds) to be folded at most this often.
+PETITIONS_FOLD_DEBOUNCE_SECONDS = env_int("PETITIONS_FOLD_DEBOUNCE_SECONDS", 5)
+RETENTION_DAYS["petition_signatures"] = env_int("RETENTION_DAYS_PETITION_SIGNATURES", 183)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "petitions-fold-counts": {"task": "petitions.counts_fold", "schedule": 10.0},
+        "petitions-close-expired": {"task": "petitions.close_expired", "schedule": crontab(minute="*/15")},
+        "petitions-flag-trending": {"task": "petitions.flag_trending", "schedule": crontab(minute=10)},
+    }
+)

@@ -76,3 +76,5 @@ if REDIS_URL:
     }
 AXES_ENABLED = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The proof-of-work challenge is exercised by petitions/tests/test_altcha.py only.
+ALTCHA_ENABLED = False

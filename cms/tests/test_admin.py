@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from civicplatform.accounts.models import User
-from cms.models import NewsArticlePage, SiteBranding, StandardPage
+from cms.models import NavigationSettings, NewsArticlePage, SiteBranding, StandardPage
 from cms.tests.fixtures import make_image
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,22 @@ def test_branding_colours_without_enough_contrast_are_refused(admin_client, site
     assert response.status_code == 200
     assert "4.5:1" in response.content.decode() or "4,5:1" in response.content.decode()
     assert SiteBranding.load().primary_colour == ""
+
+
+def test_staff_edit_menus_and_footer_links_in_the_admin(admin_client, site_tree):
+    navigation = NavigationSettings.load()
+    url = reverse("wagtailsettings:edit", args=["cms", "navigationsettings", navigation.pk])
+    assert admin_client.get(url).status_code == 200
+    data = nested_form_data(
+        {
+            "main_menu_links": inline_formset([{"link_page": site_tree["news_index"].pk, "label": ""}]),
+            "footer_links": inline_formset(
+                [{"label": "Service-Public.fr", "link_url": "https://www.service-public.fr/", "link_page": ""}]
+            ),
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert [link.link_page_id for link in navigation.main_menu_links.all()] == [site_tree["news_index"].pk]
+    home = admin_client.get("/").content.decode()
+    assert 'href="https://www.service-public.fr/"' in home

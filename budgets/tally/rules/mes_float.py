@@ -124,9 +124,11 @@ class NumpyFloatRun(_FloatRun):
 
     def __init__(self, problem: Problem, endowment: Fraction, utility: str, tie_key: Callable[[int], tuple]) -> None:
         super().__init__(problem, endowment, utility, tie_key)
-        self.money = np.array([self.endowment])
-        self.voter_class = np.zeros(problem.num_ballots, dtype=np.intp)
+        # Class 0 holds whoever has nothing left (exactly 0: they paid all they had); class 1 starts with everyone.
+        self.money = np.array([0.0, self.endowment])
+        self.voter_class = np.ones(problem.num_ballots, dtype=np.intp)
         self.stride = problem.max_utility + 1
+        self.live = 2
 
     def groups(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Supporters of j grouped by (class, utility): class ids, voter counts, utilities (None: all 1)."""
@@ -146,31 +148,37 @@ class NumpyFloatRun(_FloatRun):
         classes, members, utility = self.groups(j)
         amount = self.money[classes]
         key = amount if utility is None else amount / utility
-        order = np.argsort(key, kind="stable")
-        key, amount, members = key[order], amount[order], members[order]
+        lowest = float(key.min())
+        weight = float(self.problem.utility_total[j])
+        if self.cost[j] <= weight * lowest:  # the common case: nobody is short of money
+            return self.certify(j, k=0, spent=0.0, weight=weight, poorer=0.0, rich_key=lowest, poor_key=None)
+        cost = self.cost[j]
         paid = members * amount
-        running = np.cumsum(paid)
-        before = running - paid  # money of the poorer groups, each paying all it has
-        total_weight = self.problem.utility_total[j]
-        if utility is None:
-            weight = total_weight - (np.cumsum(members) - members)
-            affordable = self.cost[j] - before <= weight * amount
-        else:
-            utility = utility[order]
-            weight = total_weight - (np.cumsum(members * utility) - members * utility)
-            affordable = (self.cost[j] - before) * utility <= weight * amount
-        if not affordable.any():
-            self.certify_unaffordable(j, total=float(running[-1]), voters=float(members.sum()), terms=len(key))
-            return None
-        k = int(np.argmax(affordable))
+        spends = members if utility is None else members * utility
+        # The poor/rich fixed point (pabutools' affordability_poor_rich), vectorised: whoever holds
+        # less than the equal share of the others pays everything; the share only grows, so the
+        # poor set only grows, and it settles after a few passes — no sort needed.
+        poor = key < cost / weight
+        while True:
+            spent = float(paid[poor].sum())
+            rich_weight = weight - float(spends[poor].sum())
+            if rich_weight <= 0:
+                self.certify_unaffordable(j, total=spent, voters=float(members.sum()), terms=len(key))
+                return None
+            share = (cost - spent) / rich_weight
+            widened = key < share
+            if np.array_equal(widened, poor):
+                break
+            poor = widened
+        poorer = int(poor.sum())
         return self.certify(
             j,
-            k=k,
-            spent=float(before[k]),
-            weight=float(weight[k]),
-            poorer=float(members[:k].sum()),
-            rich_key=float(key[k]),
-            poor_key=float(key[k - 1]) if k else None,
+            k=poorer,
+            spent=spent,
+            weight=rich_weight,
+            poorer=float(members[poor].sum()),
+            rich_key=float(key[~poor].min()),
+            poor_key=float(key[poor].max()) if poorer else None,
         )
 
     def pay(self, price: _Price) -> None:
@@ -185,18 +193,26 @@ class NumpyFloatRun(_FloatRun):
         else:
             charged = self.money[found // self.stride] - (found % self.stride) * price.share
         # price() certified every group as clearly poor (pays everything) or clearly rich.
-        charged[charged < 0] = 0.0
-        renumber = np.cumsum(present > 0) - 1
+        broke = charged <= 0
+        charged[broke] = 0.0
+        target = len(self.money) + np.arange(len(found))
+        target[broke] = 0
+        renumber = np.zeros(len(present), dtype=np.intp)
+        renumber[found] = target
         classes = self.voter_class.copy()
-        classes[supporters] = len(self.money) + renumber[codes]
+        classes[supporters] = renumber[codes]
         self.voter_class = classes
         self.money = np.concatenate([self.money, charged])
-        if len(self.money) > 2 * problem.num_ballots + 64:
+        # Classes emptied by this purchase linger until the table doubles; then drop them.
+        if len(self.money) > 2 * self.live + 256:
             live = np.flatnonzero(np.bincount(classes, minlength=len(self.money)))
+            if live[0] != 0:  # keep class 0 for the broke
+                live = np.concatenate([[0], live])
             remap = np.zeros(len(self.money), dtype=np.intp)
             remap[live] = np.arange(len(live))
             self.voter_class = remap[classes]
             self.money = self.money[live]
+            self.live = len(live)
         self.error += price.share_error * problem.max_utility + EPS * self.endowment
 
 

@@ -62,7 +62,9 @@ def test_casting_records_the_participation_and_an_anonymous_ballot(election, res
 
 def test_the_ballot_has_no_person_no_time_and_no_sequential_id():
     fields = {field.name: field for field in SecretBallot._meta.get_fields()}
-    assert not any(isinstance(field, models.ForeignKey) and field.related_model.__name__ == "User" for field in fields.values())
+    assert not any(
+        isinstance(field, models.ForeignKey) and field.related_model.__name__ == "User" for field in fields.values()
+    )
     assert not any(isinstance(field, (models.DateField, models.DateTimeField)) for field in fields.values())
     assert isinstance(SecretBallot._meta.pk, models.UUIDField)
     ledger_dates = [f for f in ParticipationLedger._meta.get_fields() if isinstance(f, models.DateField)]

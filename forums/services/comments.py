@@ -1,49 +1,42 @@
 """Writes on comments and reactions. Each service checks its own rules and
-explains a refusal in words a participant understands."""
+explains a refusal in words a participant understands. When the commented item
+is a forum thread, each change is also recorded as a numbered thread event and
+pushed to the people viewing it once committed (forums.events)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from civicplatform.accounts.models import VerificationLevel
 from civicplatform.core.registry import has_capability
 from civicplatform.core.services import audit_record
 from civicplatform.moderation.selectors import user_is_blocked
-from forums.models import MAX_COMMENT_DEPTH, Comment, Reaction, ReactionValue
-from forums.predicates import discussion_is_open
+from forums import events
+from forums.models import MAX_COMMENT_DEPTH, Alignment, Comment, Reaction, ReactionValue
+from forums.predicates import discussion_is_open, target_is_viewable
+from forums.services.common import BLOCKED_MESSAGE, CommentRateLimited, check_can_participate, check_rate
+from forums.services.mentions import notify_mentions
 from forums.text import render_comment_text
 
 MAX_COMMENT_LENGTH = 5000
-BLOCKED_MESSAGE = gettext_lazy(
-    "A moderator has blocked your account from contributing. You can still read the discussions."
-)
 
-
-class CommentRateLimited(Exception):
-    """Too many comments in a short time: the text is kept and the person may retry shortly."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _check_can_participate(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied(_("Log in to take part in the discussion."))
-    if user_is_blocked(user):
-        raise PermissionDenied(BLOCKED_MESSAGE)
-    if user.verification_level < VerificationLevel.EMAIL:
-        raise PermissionDenied(_("Confirm your e-mail address before taking part in the discussion."))
+__all__ = [
+    "BLOCKED_MESSAGE",
+    "MAX_COMMENT_LENGTH",
+    "CommentRateLimited",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_react",
+    "ensure_can_comment",
+    "ensure_can_edit",
+]
 
 
 def _check_discussion_open(target: models.Model) -> None:
@@ -51,20 +44,22 @@ def _check_discussion_open(target: models.Model) -> None:
         raise PermissionDenied(_("This discussion is closed."))
 
 
+def _check_can_see(user: Any, target: models.Model) -> None:
+    if not target_is_viewable(user, target):
+        raise PermissionDenied(_("This discussion is reserved for the members of its forum."))
+
+
 def _check_rate(user: Any) -> None:
-    """Fixed one-minute window per person, shared by every server through the cache."""
-    limit = getattr(settings, "FORUMS_COMMENTS_PER_MINUTE", 10)
-    key = f"forums:comment-rate:{user.pk}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    if count > limit:
-        raise CommentRateLimited(
-            _("You are posting very quickly. Please wait a minute before posting again; your text has been kept.")
-        )
+    check_rate(user, scope="comment", limit=getattr(settings, "FORUMS_COMMENTS_PER_MINUTE", 10))
+
+
+def _clean_alignment(target: models.Model, parent: Comment | None, alignment: str) -> str:
+    """A top-level contribution to a debate says where it stands; nothing else takes a side."""
+    if parent is not None or not getattr(target, "takes_alignment", False):
+        return ""
+    if alignment not in Alignment.values:
+        raise ValidationError({"alignment": _("Say whether your contribution is for, against or neutral.")})
+    return alignment
 
 
 def _render(text: str) -> tuple[str, str]:
@@ -82,7 +77,8 @@ def ensure_can_comment(*, user: Any, target: models.Model, parent: Comment | Non
     post on `target` (or reply to `parent`) now."""
     if not has_capability("commentable", target):
         raise PermissionDenied(_("Comments are not open on this item."))
-    _check_can_participate(user)
+    check_can_participate(user)
+    _check_can_see(user, target)
     _check_discussion_open(target)
     if parent is not None and (parent.is_deleted or parent.is_hidden):
         raise PermissionDenied(_("This comment can no longer receive replies."))
@@ -98,14 +94,19 @@ def ensure_can_edit(*, comment: Comment, editor: Any) -> None:
         raise PermissionDenied(_("This comment has been deleted."))
     if comment.is_hidden:
         raise PermissionDenied(_("This comment was hidden by a moderator and can no longer be edited."))
+    _check_can_see(editor, comment.target)
     _check_discussion_open(comment.target)
 
 
-def comment_create(*, author: Any, target: models.Model, text: str, parent: Comment | None = None) -> Comment:
+def comment_create(
+    *, author: Any, target: models.Model, text: str, parent: Comment | None = None, alignment: str = ""
+) -> Comment:
     """Post a comment on `target`, or a reply to `parent` (which must belong to it).
 
     A reply to a comment already at the deepest level is filed beside it, under
-    the same parent, and remembers which comment it answers.
+    the same parent, and remembers which comment it answers. A top-level
+    contribution to a debate takes a side (`alignment`). People it @mentions
+    are notified, if they may see the discussion.
     """
     ensure_can_comment(user=author, target=target, parent=parent)
     in_reply_to = None
@@ -118,6 +119,7 @@ def comment_create(*, author: Any, target: models.Model, text: str, parent: Comm
         if parent.depth >= MAX_COMMENT_DEPTH:
             in_reply_to = parent
             parent = parent.parent
+    alignment = _clean_alignment(target, parent, alignment)
     source, body = _render(text)
     _check_rate(author)
     comment = Comment(
@@ -129,9 +131,12 @@ def comment_create(*, author: Any, target: models.Model, text: str, parent: Comm
         author=author,
         source=source,
         body=body,
+        alignment=alignment,
     )
     with transaction.atomic():
         comment.save()
+        events.record_comment(comment, events.COMMENT_CREATED)
+        notify_mentions(comment=comment)
     return comment
 
 
@@ -141,10 +146,15 @@ def comment_edit(*, comment: Comment, editor: Any, text: str) -> Comment:
     source, body = _render(text)
     if source == comment.source:
         return comment
+    previous = comment.source
     comment.source = source
     comment.body = body
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["source", "body", "edited_at"])
+    with transaction.atomic():
+        comment.save(update_fields=["source", "body", "edited_at"])
+        events.record_comment(comment, events.COMMENT_EDITED)
+        # Only names added by the edit are notified: nobody hears twice of the same mention.
+        notify_mentions(comment=comment, previous_source=previous)
     return comment
 
 
@@ -173,6 +183,7 @@ def comment_delete(*, comment: Comment, actor: Any, reason: str = "") -> Comment
                 reason=reason.strip(),
                 data={"author_id": comment.author_id, "public_id": str(comment.public_id)},
             )
+        events.record_comment(comment, events.COMMENT_DELETED)
     return comment
 
 
@@ -185,22 +196,30 @@ def comment_react(*, comment: Comment, user: Any, value: int) -> int | None:
     """
     if value not in ReactionValue.values:
         raise ValidationError(_("Choose whether the comment is useful or not."))
-    _check_can_participate(user)
+    check_can_participate(user)
     if comment.author_id == user.pk:
         raise PermissionDenied(_("You cannot react to your own comment."))
     if comment.is_deleted or comment.is_hidden:
         raise PermissionDenied(_("This comment can no longer receive reactions."))
+    _check_can_see(user, comment.target)
+    _check_discussion_open(comment.target)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Reaction.objects.create(comment=comment, user=user, value=value)
-            return value
-        except IntegrityError:
-            pass
-        existing = Reaction.objects.select_for_update().get(comment=comment, user=user)
-        if existing.value == value:
-            existing.delete()
-            return None
-        existing.value = value
-        existing.save(update_fields=["value"])
+        result = _toggle_reaction(comment, user, value)
+        events.record_comment(comment, events.COMMENT_REACTED)
+    return result
+
+
+def _toggle_reaction(comment: Comment, user: Any, value: int) -> int | None:
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(comment=comment, user=user, value=value)
         return value
+    except IntegrityError:
+        pass
+    existing = Reaction.objects.select_for_update().get(comment=comment, user=user)
+    if existing.value == value:
+        existing.delete()
+        return None
+    existing.value = value
+    existing.save(update_fields=["value"])
+    return value

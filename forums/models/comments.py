@@ -19,13 +19,22 @@ class CommentSort(models.TextChoices):
     BEST = "meilleurs", _("Best")
     NEWEST = "recents", _("Newest")
     OLDEST = "anciens", _("Oldest")
+    MOST_DISCUSSED = "discutes", _("Most discussed")
+
+
+class Alignment(models.TextChoices):
+    """Where a contribution to a debate stands on its question."""
+
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    NEUTRAL = "neutral", _("Neutral")
 
 
 class Comment(Moderatable):
     """A contribution attached to any model registered as "commentable".
 
     The target is generic so budget projects, petitions, consultations and CMS
-    pages share one discussion mechanism; a forum thread will be one more
+    pages share one discussion mechanism; a forum thread is one more
     commentable target. Replies nest to MAX_DEPTH; `root` is the top-level
     ancestor, so one query fetches every reply of a page of comments.
     """
@@ -58,6 +67,8 @@ class Comment(Moderatable):
     edited_at = models.DateTimeField(_("edited on"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted on"), null=True, blank=True)
     deleted_by_moderator = models.BooleanField(_("deleted by a moderator"), default=False)
+    # Only top-level contributions to a debate take a side; empty everywhere else.
+    alignment = models.CharField(_("position"), max_length=8, choices=Alignment.choices, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
