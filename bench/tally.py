@@ -3,6 +3,7 @@
     python -m bench.tally                    # largest shared file + 150,000-ballot synthetic election
     python -m bench.tally --voters 20000 --timeout 60
     python -m bench.tally --no-pabutools     # our engine only
+    python -m bench.tally --elections synthetic --rules greedy mes
 
 Elections: the largest pabulib file in ../shared/data/pabulib/ (Warsaw 2026 Stegny,
 891 voters), the Kraków ordinal file (points utilities), and a synthetic approval
@@ -209,9 +210,10 @@ def _row(row: Row) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=150_000)
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per pabutools run")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per pabutools tally")
     parser.add_argument("--no-pabutools", action="store_true")
     parser.add_argument("--rules", nargs="+", default=list(RULES), choices=RULES)
+    parser.add_argument("--elections", nargs="+", default=["files", "synthetic"], choices=["files", "synthetic"])
     args = parser.parse_args(argv)
 
     files = sorted(SHARED.glob("*.pb"), key=lambda path: path.stat().st_size)
@@ -220,16 +222,18 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     rules = tuple(args.rules)
     with_pabutools = not args.no_pabutools
-    rows += bench(files[-1].stem, files[-1], rules, args.timeout, with_pabutools)
     krakow = SHARED / "Poland_Krakow_2022_Zwierzyniec.pb"
-    if krakow.exists():
-        rows += bench(f"{krakow.stem} (ordinal, points)", krakow, rules, args.timeout, with_pabutools)
+    if "files" in args.elections:
+        rows += bench(files[-1].stem, files[-1], rules, args.timeout, with_pabutools)
+        if krakow.exists():
+            rows += bench(f"{krakow.stem} (ordinal, points)", krakow, rules, args.timeout, with_pabutools)
     with tempfile.TemporaryDirectory() as folder:
-        synthetic = Path(folder) / "synthetic.pb"
-        election = synthetic_election(args.voters)
-        synthetic.write_text(write_pb(election), encoding="utf-8")
-        name = f"synthetic approval, {args.voters:,} ballots ({len(election.ballots):,} distinct), 60 projects"
-        rows += bench(name, synthetic, rules, args.timeout, with_pabutools)
+        if "synthetic" in args.elections:
+            synthetic = Path(folder) / "synthetic.pb"
+            election = synthetic_election(args.voters)
+            synthetic.write_text(write_pb(election), encoding="utf-8")
+            name = f"synthetic approval, {args.voters:,} ballots ({len(election.ballots):,} distinct), 60 projects"
+            rows += bench(name, synthetic, rules, args.timeout, with_pabutools)
 
     print(
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "

@@ -371,7 +371,7 @@ def _load_current(now: datetime.datetime, districts: dict[str, District], author
             status=status,
             review_reason=reason,
             reviewed_at=now - datetime.timedelta(days=35),
-            created_at=now - datetime.timedelta(days=85 - index * 2),
+            created_at=now - datetime.timedelta(days=62 + index * 2),
         )
         if index == 0:
             merge_target = project

@@ -199,7 +199,7 @@ def process_actions(process: BudgetProcess, person: Any, now: datetime.datetime 
             )
         actions.append(
             ProcessAction(
-                label=_("Vote"),
+                label=_("Vote now"),
                 url=vote_url(process),
                 decision=refusal if refusal is not None else Decision(allowed=True),
             )

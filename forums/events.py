@@ -161,6 +161,7 @@ def _load(thread: Thread, events: list[ThreadEvent]) -> _Loaded:
         rows = list(questions_with_votes(Question.objects.filter(thread=thread, public_id__in=question_ids)))
         for question in rows:
             question.thread = thread
+            question.author_key = viewer_key(question.author) if question.author_id else ""
         questions = {question.public_id: question for question in rows}
     return _Loaded(comments=comments, questions=questions)
 
@@ -178,10 +179,14 @@ def _comment_payload(event: ThreadEvent, comment: Comment | None, thread: Thread
     if comment is None:
         return {}
     payload: dict[str, Any] = {"id": comment.anchor}
-    if event.kind == COMMENT_REACTED:
-        payload.update(up=comment.up_count, down=comment.down_count)
-        return payload
     context = {**_neutral_context(thread, audience), "comment": comment}
+    if event.kind == COMMENT_REACTED:
+        payload.update(
+            up=comment.up_count,
+            down=comment.down_count,
+            score=render_to_string("forums/_comment_score.html", context),
+        )
+        return payload
     if event.kind == COMMENT_CREATED:
         shown = not comment.is_deleted and not comment.is_hidden
         payload.update(
@@ -209,7 +214,9 @@ def _question_payload(event: ThreadEvent, question: Question | None, thread: Thr
     visible = question.is_public or (moderator and question.status == QuestionStatus.PENDING)
     payload: dict[str, Any] = {"id": question.anchor, "status": question.status if visible else "removed"}
     if event.kind == QUESTION_VOTED:
-        payload["votes"] = question.vote_count if visible else 0
+        if visible:
+            payload["votes"] = question.vote_count
+            payload["votes_label"] = render_to_string("forums/_question_votes.html", {"question": question}).strip()
         return payload
     if visible:
         context = {**_neutral_context(thread, audience), "question": question}

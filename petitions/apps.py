@@ -12,7 +12,7 @@ class PetitionsConfig(AppConfig):
         from civicplatform.core import registry
         from civicplatform.notifications.retention import register_purpose
 
-        from . import checks, personal_data, selectors  # noqa: F401 - checks registers itself
+        from . import checks, personal_data, receivers, selectors  # noqa: F401 - checks and receivers register themselves
         from .models import Petition
         from .services import _common, privacy
 

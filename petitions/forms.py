@@ -124,9 +124,7 @@ class SignOptionsForm(forms.Form):
         required=False,
         help_text=_("Unticked, your name stays private: only the number of signatures is public."),
     )
-    notify_response = forms.BooleanField(
-        label=_("Send me the official response"), required=False, initial=True
-    )
+    notify_response = forms.BooleanField(label=_("Send me the official response"), required=False, initial=True)
 
 
 class FormalSignForm(IdentityForm, SignOptionsForm):
@@ -144,8 +142,7 @@ class AnonymousSignForm(SignOptionsForm):
     consent = forms.BooleanField(
         label=_("I agree that my name, e-mail address and postal code are kept to count my signature"),
         help_text=_(
-            "They are never published without your consent and are anonymised six months after the petition "
-            "closes."
+            "They are never published without your consent and are anonymised six months after the petition closes."
         ),
         error_messages={"required": _("Tick this box to sign: without it we cannot count your signature.")},
     )

@@ -131,9 +131,7 @@ def legal_threshold(*, registered_electors: int, is_commune: bool) -> int:
 
 class Petition(Moderatable):
     kind = models.CharField(_("kind"), max_length=10, choices=PetitionKind.choices, default=PetitionKind.CIVIC)
-    status = models.CharField(
-        _("status"), max_length=12, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=12, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT)
     slug = models.SlugField(_("address"), max_length=90, unique=True)
     municipality = models.ForeignKey(
         "territory.Municipality", verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="petitions"
@@ -357,9 +355,7 @@ class Signature(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="petition_signatures"
     )
-    state = models.CharField(
-        _("state"), max_length=12, choices=SignatureState.choices, default=SignatureState.PENDING
-    )
+    state = models.CharField(_("state"), max_length=12, choices=SignatureState.choices, default=SignatureState.PENDING)
     hold_reason = models.CharField(_("held because"), max_length=12, choices=HoldReason.choices, blank=True)
     # Private by default: shown only if the signer ticks "show my name".
     name = models.CharField(_("name"), max_length=120, blank=True)

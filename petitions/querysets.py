@@ -20,8 +20,7 @@ class PetitionQuerySet(models.QuerySet):
         from .models import PUBLISHED_STATUSES, PetitionStatus
 
         return self.filter(
-            Q(status__in=PUBLISHED_STATUSES)
-            | Q(status=PetitionStatus.REJECTED, rejection_reason__hidden=False)
+            Q(status__in=PUBLISHED_STATUSES) | Q(status=PetitionStatus.REJECTED, rejection_reason__hidden=False)
         ).filter(moderation_state=ModerationState.VISIBLE)
 
     def signature_open(self, now: datetime.datetime | None = None) -> PetitionQuerySet:

@@ -14,8 +14,8 @@ from civicplatform.core.predicates import is_blocked, is_elector, is_staff, is_v
 
 from .predicates import (
     in_moderation,
-    is_answerable,
     is_anonymous,
+    is_answerable,
     is_archivable,
     is_author,
     is_civic,

@@ -170,7 +170,9 @@ def by_district(petition: Petition, total: int) -> tuple[list[DistrictRow], char
     )
     districts = list(District.objects.filter(municipality_id=petition.municipality_id).order_by("name"))
     rows = [
-        DistrictRow(name=district.name, count=counts.get(district.pk, 0), share=_share(counts.get(district.pk, 0), total))
+        DistrictRow(
+            name=district.name, count=counts.get(district.pk, 0), share=_share(counts.get(district.pk, 0), total)
+        )
         for district in districts
     ]
     unknown = counts.get(None, 0)

@@ -24,7 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from budgets import tally
-from budgets.models import BallotType, Budget, BudgetProcess, PhaseKind, Project, TallyRule
+from budgets.models import IMPLEMENTATION_STATUSES, BallotType, Budget, BudgetProcess, PhaseKind, Project, TallyRule
 from budgets.tally import explain
 from budgets.voting.selectors import project_codes
 from civicplatform.ballots.selectors import ParticipationStatistics, participation_statistics
@@ -57,12 +57,12 @@ def results_visible(process: BudgetProcess, user: Any, now: datetime.datetime | 
 
 
 def result_projects(process: BudgetProcess) -> list[Project]:
-    """Every project that was on a ballot of the process (one query)."""
+    """Every project that was on a ballot of the process, including the winners now being
+    carried out (in progress, completed), in one query."""
+    on_ballot = Project.objects.filter(process=process).on_ballot()
+    carried_out = Project.objects.filter(process=process, status__in=IMPLEMENTATION_STATUSES)
     return list(
-        Project.objects.filter(process=process)
-        .on_ballot()
-        .select_related("process", "category", "district")
-        .order_by("budget_id", "title", "pk")
+        (on_ballot | carried_out).select_related("process", "category", "district").order_by("budget_id", "title", "pk")
     )
 
 

@@ -43,7 +43,7 @@ def _is_results_staff(user) -> bool:
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     """Every budget's outcome with the rule explained, a chart and a table, and participation."""
     process, refusal = _process_with_results(request, slug)
-    if refusal:
+    if refusal is not None:
         return refusal
     return render(
         request,
@@ -62,7 +62,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 def results_pb(request: HttpRequest, slug: str, budget_slug: str) -> HttpResponse:
     """The anonymous ballots and the result of one budget, as a pabulib `.pb` file."""
     process, refusal = _process_with_results(request, slug)
-    if refusal:
+    if refusal is not None:
         return refusal
     budget = budget_get(process, budget_slug)
     response = HttpResponse(selectors.budget_pb(budget), content_type="text/plain; charset=utf-8")

@@ -6,9 +6,13 @@
     outcome.selected, outcome.spent, outcome.results["672"].reason_code
 
 Modules: `model` (Election, amounts), `parse` / `write` (the pabulib `.pb` format),
-`tiebreak` (tie-breaking chains), `rules/greedy`, `rules/mes` (exact semantics in their
-docstrings), `engine` (`tally`, eligibility, reasons), `outcome` (results and reason
-codes), `explain` (sentences for the results page), `validate` (checker-style warnings).
+`tiebreak` (tie-breaking chains), `rules/greedy` and `rules/mes` (the exact semantics, in
+their docstrings), `rules/mes_exact` / `rules/mes_float` (one MES run, exact or certified
+floating point), `profile` (the election compiled into integer money and supporter
+arrays), `engine` (`tally`, eligibility, reasons), `outcome` (results and reason codes),
+`explain` (sentences for the results page), `validate` (checker-style warnings).
+
+Dependencies: the standard library and numpy; no Django, no database.
 """
 
 from __future__ import annotations

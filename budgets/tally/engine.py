@@ -21,6 +21,7 @@ chain (`tiebreak.py`, default min cost, then max votes, then id).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
@@ -50,12 +51,13 @@ THRESHOLD_META_KEY = "min_project_score_threshold"
 
 
 def meta_threshold(election: Election) -> int | None:
-    """META `min_project_score_threshold` as an int (None when absent or empty)."""
+    """META `min_project_score_threshold` as a whole number (None when absent or empty)."""
     text = election.meta.get(THRESHOLD_META_KEY, "").strip()
     if not text:
         return None
     try:
-        return int(Fraction(text))
+        # Votes and points are whole numbers: reaching 30.5 means reaching 31.
+        return math.ceil(Fraction(text))
     except (ValueError, ZeroDivisionError):
         raise ValueError(f"META {THRESHOLD_META_KEY} is not a number: {text!r}") from None
 

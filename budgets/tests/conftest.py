@@ -59,5 +59,9 @@ def category(process):
 @pytest.fixture
 def project(citywide, resident):
     return ProjectFactory(
-        budget=citywide, author=resident, title="Une forêt urbaine", latitude=Decimal("47.900000"), longitude=Decimal("1.900000")
+        budget=citywide,
+        author=resident,
+        title="Une forêt urbaine",
+        latitude=Decimal("47.900000"),
+        longitude=Decimal("1.900000"),
     )

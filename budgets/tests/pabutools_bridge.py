@@ -51,10 +51,11 @@ class Reference:
         self.voters = profile.num_ballots()
         self.profile = profile.as_multiprofile()
         self.points = not isinstance(profile, AbstractApprovalProfile)
-        self.votes = {
-            project.name: sum(multiplicity for ballot, multiplicity in self.profile.items() if project in ballot)
-            for project in self.instance
-        }
+        # Votes per project, for the tie-breaking chains (one pass over the distinct ballots).
+        self.votes = dict.fromkeys((project.name for project in self.instance), 0)
+        for ballot, multiplicity in self.profile.items():
+            for project in ballot:
+                self.votes[project.name] += multiplicity
 
     def ties(self, chain: tuple[str, ...]) -> TieBreakingRule:
         """Our chain ("id",) or ("min_cost", "max_votes", "id") as a pabutools rule."""

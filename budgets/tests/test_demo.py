@@ -40,3 +40,21 @@ def test_the_demo_opens_the_vote_now_and_keeps_a_finished_process():
 def test_the_demo_waits_for_the_districts():
     demo.load_demo(io.StringIO())
     assert not BudgetProcess.objects.exists()
+
+
+def test_the_demo_pages_render(client):
+    territory_demo.load_demo(io.StringIO())
+    demo.load_demo(io.StringIO())
+    current = BudgetProcess.objects.get(slug=demo.CURRENT_SLUG)
+    completed = Project.objects.get(status=ProjectStatus.COMPLETED)
+
+    pages = [
+        "/budgets/",
+        current.get_absolute_url(),
+        f"/budgets/{current.slug}/projets/",
+        Project.objects.filter(process=current, status=ProjectStatus.MERGED).get().get_absolute_url(),
+        completed.get_absolute_url(),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert "100 %" in client.get(completed.get_absolute_url()).content.decode()

@@ -256,7 +256,6 @@ def test_a_disabled_submission_phase_never_opens(people, process):
         assert not people["resident"].has_perm("budgets.submit_project", _fresh(process))
 
 
-
 @pytest.mark.parametrize("permission", PERMISSIONS)
 def test_every_permission_has_its_row_in_the_roles_table(permission):
     from pathlib import Path

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -74,13 +75,12 @@ def test_a_budget_of_another_process_is_refused(process, resident):
         _submit(process, resident, BudgetFactory())
 
 
-def test_submission_is_refused_outside_its_phase(process, citywide, resident):
-    process.phases.update(starts_at=process.phases.get().ends_at.replace(year=2000))
-    process.phases.update(ends_at=process.phases.get().starts_at.replace(year=2001))
-    process = type(process).objects.get(pk=process.pk)
-    with pytest.raises(PermissionDenied) as error:
+def test_submission_is_refused_once_its_phase_has_closed(process, citywide, resident):
+    phase = process.phases.get()
+    with time_machine.travel(phase.ends_at, tick=False), pytest.raises(PermissionDenied) as error:
         _submit(process, resident, citywide)
-    assert "closed" in str(error.value) or "clôturé" in str(error.value) or "fermé" in str(error.value)
+    assert "s’est terminé" in str(error.value)
+    assert not Project.objects.exists()
 
 
 def test_a_citizen_not_verified_may_not_submit(process, citywide, citizen):
@@ -124,9 +124,7 @@ def test_support_is_refused_without_a_shortlist_phase(process, project, other_re
 # ---------------------------------------------------------------- review
 
 
-def test_review_marks_a_project_not_feasible_with_a_public_reason(
-    project, staff, django_capture_on_commit_callbacks
-):
+def test_review_marks_a_project_not_feasible_with_a_public_reason(project, staff, django_capture_on_commit_callbacks):
     project.status = ProjectStatus.SUBMITTED
     project.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -180,3 +180,22 @@ def test_an_election_built_in_code_is_written_with_numbered_voters_and_its_resul
     assert "PROJECTS\nproject_id;cost;votes;selected\na;60;2;0\nb;50;3;1\n" in text
     assert text.endswith("VOTES\nvoter_id;vote\n1;a\n2;a,b\n3;b\n4;b\n")
     assert parse_pb(text).votes == {"a": 2, "b": 3}
+
+
+def test_choose_one_ballots_are_counted_as_approvals():
+    text = HEADER.replace("approval", "choose-1") + PROJECTS + "VOTES\nvoter_id;vote\nv1;1\nv2;2\nv3;2\n"
+    election = parse_pb(text)
+    assert election.votes == {"1": 1, "2": 2, "10": 0}
+    assert tally(election, "greedy").selected == ("2",)
+
+
+def test_scoring_ballots_may_give_negative_points_and_a_default_score():
+    text = (
+        HEADER.replace("approval", "scoring").replace("rule;greedy", "rule;greedy\ndefault_score;1")
+        + "PROJECTS\nproject_id;cost\n1;60\n2;50\n10;30\n"
+        + "VOTES\nvoter_id;vote;points\nv1;1,2;5,-2\nv2;2;3\nv3;;\n"
+    )
+    election = parse_pb(text)
+    # Unlisted projects get the default score of 1 from each voter.
+    assert election.scores == {"1": 5 + 1 + 1, "2": -2 + 3 + 1, "10": 1 + 1 + 1}
+    assert parse_pb(write_pb(election)).scores == election.scores

@@ -235,7 +235,7 @@ def test_explanations_go_through_the_translate_function():
 def test_fast_add1_runs_pick_exactly_what_exact_runs_pick(monkeypatch, python_loops_below):
     monkeypatch.setattr(mes, "PYTHON_LOOPS_BELOW", python_loops_below)
     rng = random.Random(20260611)
-    for _ in range(60):
+    for _ in range(15):
         vote_type = rng.choice(["approval", "cumulative"])
         election = random_election(rng, vote_type)
         utility = "points" if vote_type == "cumulative" else "cost"

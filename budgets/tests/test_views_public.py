@@ -189,13 +189,13 @@ def test_no_map_and_no_tiles_when_maps_are_off(client, process, project):
 # ---------------------------------------------------------------- project page
 
 
-def test_project_page_shows_cost_status_place_photos_and_tools(client, process, project, resident):
+def test_project_page_shows_cost_status_place_photos_and_tools(client, process, project, other_resident):
     project.address = "Parc des Tilleuls"
     project.status = ProjectStatus.UNFEASIBLE
     project.review_reason = "Terrain privé."
     project.save()
     project.photos.create(image="budgets/projects/x.png", alt_text="Le parc en été")
-    client.force_login(resident)
+    client.force_login(other_resident)
 
     response = client.get(project.get_absolute_url())
 

@@ -79,7 +79,17 @@ def test_the_form_shows_every_field_with_a_label(client, url, resident, citywide
     html = soup(response)
     form = html.find("form", class_="project-form")
     assert form["enctype"] == "multipart/form-data"
-    for name in ("budget", "title", "summary", "description", "cost", "latitude", "longitude", "photo_1", "photo_1_alt"):
+    for name in (
+        "budget",
+        "title",
+        "summary",
+        "description",
+        "cost",
+        "latitude",
+        "longitude",
+        "photo_1",
+        "photo_1_alt",
+    ):
         field = form.find(attrs={"name": name})
         assert field is not None, name
         assert html.find("label", attrs={"for": field["id"]}), name
@@ -95,7 +105,11 @@ def test_a_resident_submits_a_project_with_a_photo(client, url, data, resident, 
     project = Project.objects.get()
     assert response.status_code == 302
     assert response["Location"] == project.get_absolute_url()
-    assert (project.title, project.cost, project.status) == ("Des bancs au bord de l’eau", 7500, ProjectStatus.SUBMITTED)
+    assert (project.title, project.cost, project.status) == (
+        "Des bancs au bord de l’eau",
+        7500,
+        ProjectStatus.SUBMITTED,
+    )
     assert str(project.latitude) == "47.901234"
     assert project.photos.get().alt_text == "Un banc en bois"
     assert AuditEvent.objects.filter(action="budgets.project_submit", actor=resident).exists()

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
@@ -67,7 +68,13 @@ def shortlist_select(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("%(count)d projects are now on the ballot.") % {"count": len(chosen)})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d project is now on the ballot.", "%(count)d projects are now on the ballot.", len(chosen)
+                )
+                % {"count": len(chosen)},
+            )
             return redirect(_queue_url(process))
     return render(
         request,

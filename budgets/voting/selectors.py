@@ -87,7 +87,7 @@ def vote_decision(
     """
     now = now or timezone.now()
     refusal = voting_phase_refusal(process, now)
-    if refusal:
+    if refusal is not None:
         return refusal
     decision = process.eligibility_policy().check(person, today=timezone.localdate(now))
     if not decision.allowed:

@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -129,7 +130,7 @@ def _guard(request: HttpRequest, slug: str, budget_slug: str | None):
 def vote_index(request: HttpRequest, slug: str) -> HttpResponse:
     """The budgets the person may vote in, each with "vote" or "change my vote"."""
     process, _budget, participation, refusal = _guard(request, slug, None)
-    if refusal:
+    if refusal is not None:
         return refusal
     entries = selectors.voter_budgets(process, participation.person)
     if not entries:
@@ -158,7 +159,7 @@ def vote_index(request: HttpRequest, slug: str) -> HttpResponse:
 def ballot(request: HttpRequest, slug: str, budget_slug: str) -> HttpResponse:
     """Fill and cast the ballot of one budget."""
     process, budget, participation, refusal = _guard(request, slug, budget_slug)
-    if refusal:
+    if refusal is not None:
         return refusal
     form_class = ballot_form_class(process)
     projects = selectors.ballot_projects(budget)
@@ -232,7 +233,7 @@ def vote_done(request: HttpRequest, slug: str, budget_slug: str) -> HttpResponse
 def vote_change(request: HttpRequest, slug: str, budget_slug: str) -> HttpResponse:
     """Change one's ballot with the receipt code, until the vote closes."""
     process, budget, participation, refusal = _guard(request, slug, budget_slug)
-    if refusal:
+    if refusal is not None:
         return refusal
     person = participation.person
     if not ballots.has_voted(elections=[budget], person=person):
@@ -346,10 +347,11 @@ def _results_visible(request: HttpRequest, process: BudgetProcess) -> bool:
 # ---------------------------------------------------------------- staff: paper ballots
 
 
-def _staff_guard(request: HttpRequest, perm: str) -> HttpResponse | None:
+def _staff_guard(request: HttpRequest, perm: str = "") -> HttpResponse | None:
+    """Staff only (with two-factor authentication when required), and `perm` when given."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (request.user.is_staff and request.user.has_perm(perm)):
+    if not (request.user.is_active and request.user.is_staff) or (perm and not request.user.has_perm(perm)):
         raise PermissionDenied
     return back_office_guard(request)
 
@@ -419,7 +421,7 @@ def paper_ballot(request: HttpRequest, slug: str, budget_slug: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def paper_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff import the anonymous paper ballots counted at polling stations (CSV)."""
-    blocked = _staff_guard(request, "budgets.review_project")
+    blocked = _staff_guard(request)
     if blocked:
         return blocked
     process = _process(request, slug)
@@ -454,7 +456,10 @@ def paper_import(request: HttpRequest, slug: str) -> HttpResponse:
     for budget_slug, count in report.counts.items():
         messages.success(
             request,
-            _("%(count)d paper ballots added to “%(budget)s”.") % {"count": count, "budget": names[budget_slug]},
+            ngettext(
+                "%(count)d paper ballot added to “%(budget)s”.", "%(count)d paper ballots added to “%(budget)s”.", count
+            )
+            % {"count": count, "budget": names[budget_slug]},
         )
     return HttpResponseRedirect(reverse("budgets:paper_import", args=[process.slug]))
 

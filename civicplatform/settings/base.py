@@ -313,7 +313,7 @@ LOGGING = {
 MODERATION_AUTO_HIDE_REPORTS = env_int("MODERATION_AUTO_HIDE_REPORTS", 3)
 # Keyed hashes of census / electoral-list entries: rotate only with a re-import.
 VERIFICATION_HMAC_KEY = env_secret("VERIFICATION_HMAC_KEY")
-WEBSOCKET_ROUTING_MODULES: list[str] = []
+WEBSOCKET_ROUTING_MODULES: list[str] = ["forums.routing"]
 # Demo content loaders, in dependency order (see core/management/commands/load_demo.py).
 DEMO_LOADERS = [
     "civicplatform.territory.demo",
@@ -322,6 +322,7 @@ DEMO_LOADERS = [
     "cms.demo",
     "forums.demo",
     "civicplatform.moderation.demo",
+    "budgets.demo",
 ]
 
 # ------------------------------------------------------------------------------
@@ -494,3 +495,11 @@ CELERY_BEAT_SCHEDULE.update(
         "petitions-flag-trending": {"task": "petitions.flag_trending", "schedule": crontab(minute=10)},
     }
 )
+
+# ------------------------------------------------------------------------------
+# ---- forums ----
+# ------------------------------------------------------------------------------
+# Posting limits per person (fixed windows, counted in the shared cache); the text is kept when refused.
+FORUMS_COMMENTS_PER_MINUTE = env_int("FORUMS_COMMENTS_PER_MINUTE", 10)
+FORUMS_THREADS_PER_HOUR = env_int("FORUMS_THREADS_PER_HOUR", 5)
+FORUMS_QUESTIONS_PER_MINUTE = env_int("FORUMS_QUESTIONS_PER_MINUTE", 3)

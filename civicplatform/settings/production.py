@@ -15,6 +15,18 @@ if not VERIFICATION_HMAC_KEY:
 DEBUG = False
 
 # ------------------------------------------------------------------------------
+# DATABASE CONNECTIONS
+# ------------------------------------------------------------------------------
+# gunicorn's sync workers reuse one connection each (CONN_MAX_AGE from base.py). Under ASGI
+# (the ws service) Django runs each request's sync code in a fresh thread, so a persistent
+# connection is never reused and they pile up until PostgreSQL refuses clients: measured in
+# docs/BENCHMARKS.md. Django's advice for ASGI is to turn persistence off there.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int(  # noqa: F405
+    "DJANGO_DB_CONN_MAX_AGE",
+    DATABASES["default"].get("CONN_MAX_AGE", 0),  # noqa: F405
+)
+
+# ------------------------------------------------------------------------------
 # SECURITY
 # ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -24,6 +24,8 @@ def production_env(tmp_path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="civicplatform.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         VERIFICATION_HMAC_KEY=secrets.token_urlsafe(32),
+        ALTCHA_HMAC_KEY=secrets.token_urlsafe(32),
+        PETITIONS_IDENTITY_KEY=secrets.token_urlsafe(32),
         DATABASE_URL="postgres://civic:secret@127.0.0.1:5432/civic",
         REDIS_URL="redis://127.0.0.1:6379/0",
         DJANGO_ALLOWED_HOSTS="participer.example.fr",

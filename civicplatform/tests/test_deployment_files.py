@@ -65,6 +65,9 @@ def test_websockets_are_served_by_uvicorn_with_uvloop_and_httptools(services):
     assert "--http httptools" in command
     assert "--port 8001" in command
     assert "--proxy-headers" in command
+    # Persistent connections leak under ASGI; the HTTP service keeps the default.
+    assert services["ws"]["environment"]["DJANGO_DB_CONN_MAX_AGE"] == "0"
+    assert "DJANGO_DB_CONN_MAX_AGE" not in services["web"]["environment"]
 
 
 def test_celery_runs_one_worker_service_and_one_beat(services):

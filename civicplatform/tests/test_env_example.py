@@ -109,7 +109,7 @@ def test_env_example_lists_nothing_that_is_not_read():
 
 def test_env_example_ships_no_secret_values():
     values = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", ENV_EXAMPLE.read_text(), re.MULTILINE))
-    for secret in ("DJANGO_SECRET_KEY", "VERIFICATION_HMAC_KEY"):
+    for secret in ("DJANGO_SECRET_KEY", "VERIFICATION_HMAC_KEY", "ALTCHA_HMAC_KEY", "PETITIONS_IDENTITY_KEY"):
         assert values.get(secret) == "", f"{secret} must be left empty in .env.example"
 
 
@@ -120,3 +120,9 @@ def test_each_retention_period_can_be_found_in_env_example(settings):
         f"RETENTION_DAYS_{p.upper()}" for p in settings.RETENTION_DAYS if f"RETENTION_DAYS_{p.upper()}" not in names
     ]
     assert not undocumented, f"Document in .env.example: {undocumented}"
+
+
+def test_each_variable_is_documented_once():
+    names = DOCUMENTED.findall(ENV_EXAMPLE.read_text())
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    assert not repeated, f"Listed more than once in .env.example: {repeated}"

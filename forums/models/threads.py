@@ -3,11 +3,21 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civicplatform.moderation.models import Moderatable
+
+# Path segments forums/urls.py uses next to forum and thread addresses.
+RESERVED_FORUM_SLUGS = frozenset({"commentaires", "questions"})
+RESERVED_THREAD_SLUGS = frozenset({"nouveau"})
+
+
+def validate_forum_slug(value: str) -> None:
+    if value in RESERVED_FORUM_SLUGS:
+        raise ValidationError(_("This address is reserved. Please choose another one."))
 
 
 class ForumVisibility(models.TextChoices):
@@ -21,7 +31,7 @@ class Forum(models.Model):
     moderation app whose assignment covers the forum."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    slug = models.SlugField(_("address"), max_length=80, unique=True, validators=[validate_forum_slug])
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     visibility = models.CharField(

@@ -71,10 +71,10 @@ def question_ask(*, thread: Thread, author: Any, text: str) -> Question:
     return question
 
 
-def question_vote(*, question: Question, user: Any) -> bool:
-    """Support an approved question, or withdraw the support (pressed twice). Returns
-    whether the person now supports it. One vote per person: the unique constraint
-    settles double clicks."""
+def question_vote(*, question: Question, user: Any, support: bool = True) -> bool:
+    """Support an approved question (`support`), or withdraw that support. Returns
+    whether the person now supports it. Saying the same twice changes nothing:
+    one vote per person, and the unique constraint settles double clicks."""
     check_can_participate(user)
     _check_thread_takes_questions(user, question.thread)
     if question.status != QuestionStatus.APPROVED:
@@ -82,15 +82,18 @@ def question_vote(*, question: Question, user: Any) -> bool:
     if question.author_id == user.pk:
         raise PermissionDenied(_("You cannot vote for your own question."))
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                QuestionVote.objects.create(question=question, user=user)
-            supported = True
-        except IntegrityError:
-            QuestionVote.objects.filter(question=question, user=user).delete()
-            supported = False
+        if support:
+            try:
+                with transaction.atomic():
+                    QuestionVote.objects.create(question=question, user=user)
+            except IntegrityError:
+                return True
+        else:
+            deleted, _rows = QuestionVote.objects.filter(question=question, user=user).delete()
+            if not deleted:
+                return False
         events.record(thread=question.thread, kind=events.QUESTION_VOTED, object_id=question.public_id)
-    return supported
+    return support
 
 
 def question_moderate(*, question: Question, actor: Any, action: str, into: Question | None = None) -> Question:

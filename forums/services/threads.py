@@ -18,6 +18,7 @@ from civicplatform.moderation import services as moderation_services
 from civicplatform.moderation.models import ModeratorAssignment
 from forums import events
 from forums.models import Comment, Forum, Membership, MembershipRole, Thread, ThreadKind
+from forums.models.threads import RESERVED_THREAD_SLUGS
 from forums.predicates import forget_cached_memberships
 from forums.services.common import check_can_participate, check_rate
 from forums.text import render_comment_text
@@ -87,6 +88,7 @@ def _sync_moderator_assignment(*, forum: Forum, user: Any, moderator: bool, acto
 def _unique_slug(forum: Forum, title: str) -> str:
     base = slugify(title)[:70].strip("-") or "sujet"
     taken = set(Thread.objects.filter(forum=forum, slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_THREAD_SLUGS
     if base not in taken:
         return base
     number = 2

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from civicplatform.core.registry import has_capability
-from forums.forms import CommentForm
-from forums.models import CommentSort
+from forums.forms import comment_form_for
+from forums.models import Alignment, CommentSort
 from forums.selectors import (
     PAGE_PARAM,
     SORT_PARAM,
@@ -42,6 +42,11 @@ def comments_for(context: template.Context, target: Any) -> dict[str, Any]:
     request = context.get("request")
     if target is None or request is None:
         return {"section": None}
+    return comments_context(request, target)
+
+
+def comments_context(request: Any, target: Any) -> dict[str, Any]:
+    """What forums/_comments.html needs; the thread page includes it with this context too."""
     target = normalise_target(target)
     if not has_capability("commentable", target):
         return {"section": None}
@@ -56,11 +61,12 @@ def comments_for(context: template.Context, target: Any) -> dict[str, Any]:
         except PermissionDenied as error:
             refusal = str(error)
     page = section.page
+    debate = bool(getattr(target, "takes_alignment", False))
     return {
         "section": section,
         "user": user,
         "request": request,
-        "form": CommentForm(),
+        "form": comment_form_for(target)(),
         "refusal": refusal,
         "next": request.get_full_path(),
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path() + '#comments'})}",
@@ -75,4 +81,22 @@ def comments_for(context: template.Context, target: Any) -> dict[str, Any]:
         ],
         "previous_url": _query_url(request, **{PAGE_PARAM: page.previous_page_number()}) if page.has_previous() else "",
         "next_page_url": _query_url(request, **{PAGE_PARAM: page.next_page_number()}) if page.has_next() else "",
+        "debate": debate,
+        "columns": _debate_columns(page.object_list) if debate else [],
+        "insert": _insert_policy(section.sort, page),
     }
+
+
+def _debate_columns(comments: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"key": side.value, "label": side.label, "comments": [c for c in comments if c.alignment == side.value]}
+        for side in Alignment
+    ]
+
+
+def _insert_policy(sort: str, page: Any) -> str:
+    """Where a live page puts a new top-level comment: at the top of the first page, at the
+    end of the last page in date order, nowhere on other pages (a notice offers to show it)."""
+    if sort == CommentSort.OLDEST:
+        return "end" if not page.has_next() else ""
+    return "start" if page.number == 1 else ""

@@ -60,3 +60,91 @@ def _english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+# ---------------------------------------------------------------- forums and threads
+
+
+@pytest.fixture
+def forum(db):
+    """A public forum."""
+    from forums.tests.factories import ForumFactory
+
+    return ForumFactory(slug="place-du-marche", title="Place du marché")
+
+
+@pytest.fixture
+def thread(forum, resident):
+    """A discussion started by resident (Camille) in the public forum."""
+    from forums.tests.factories import ThreadFactory
+
+    return ThreadFactory(forum=forum, slug="arbres", title="More trees on the square?", author=resident)
+
+
+@pytest.fixture
+def council(db):
+    """A members-only forum: the district council."""
+    from forums.models import ForumVisibility
+    from forums.tests.factories import ForumFactory
+
+    return ForumFactory(slug="conseil-nord", title="Conseil de quartier Nord", visibility=ForumVisibility.MEMBERS)
+
+
+@pytest.fixture
+def council_member(council):
+    from civicplatform.accounts.tests.factories import ResidentFactory
+    from forums.tests.factories import MembershipFactory
+
+    return MembershipFactory(forum=council, user=ResidentFactory(pseudonym="Conseillère")).user
+
+
+@pytest.fixture
+def council_thread(council, council_member):
+    from forums.tests.factories import ThreadFactory
+
+    return ThreadFactory(forum=council, slug="budget-2027", title="Budget 2027 priorities", author=council_member)
+
+
+@pytest.fixture
+def forum_moderator(forum):
+    """Moderates the public forum only (a moderation assignment on its space)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from civicplatform.accounts.tests.factories import ResidentFactory
+    from forums.models import Forum
+
+    user = ResidentFactory(pseudonym="Animatrice")
+    ModeratorAssignment.objects.create(
+        user=user, content_type=ContentType.objects.get_for_model(Forum), object_id=str(forum.pk), title="Animatrice"
+    )
+    return user
+
+
+@pytest.fixture
+def debate(forum, forum_moderator):
+    from forums.models import ThreadKind
+    from forums.tests.factories import ThreadFactory
+
+    return ThreadFactory(
+        forum=forum,
+        slug="pietonniser",
+        title="Should the market street be car-free?",
+        kind=ThreadKind.DEBATE,
+        author=forum_moderator,
+    )
+
+
+@pytest.fixture
+def live_event(forum, forum_moderator):
+    from forums.models import ThreadKind
+    from forums.tests.factories import ThreadFactory
+
+    return ThreadFactory(
+        forum=forum,
+        slug="conseil-municipal",
+        title="Municipal council, 12 March",
+        kind=ThreadKind.LIVE_EVENT,
+        author=forum_moderator,
+        source="",
+        body="",
+    )

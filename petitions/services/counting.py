@@ -109,9 +109,9 @@ def thresholds_check(*, petition: Petition, count: int, now: datetime.datetime) 
             if not Petition.objects.filter(pk=petition.pk, **{f"{field}__isnull": True}).update(**{field: now}):
                 continue
             setattr(petition, field, now)
-            if Petition.objects.filter(
-                pk=petition.pk, status__in=[PetitionStatus.OPEN, PetitionStatus.CLOSED]
-            ).update(status=PetitionStatus.THRESHOLD):
+            if Petition.objects.filter(pk=petition.pk, status__in=[PetitionStatus.OPEN, PetitionStatus.CLOSED]).update(
+                status=PetitionStatus.THRESHOLD
+            ):
                 petition.status = PetitionStatus.THRESHOLD
             audit_record(
                 action="petitions.threshold",

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.functional import lazy
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +26,8 @@ from civicplatform.territory.models import Municipality
 
 from ..identity import add_months
 from ..models import (
+    SIGNABLE_STATUSES,
+    SIGNATURE_PHASE,
     CouncilDecision,
     OfficialResponse,
     Petition,
@@ -35,8 +37,6 @@ from ..models import (
     PetitionStatus,
     RejectionReason,
     ResponseDocument,
-    SIGNATURE_PHASE,
-    SIGNABLE_STATUSES,
     legal_threshold,
 )
 from ._common import fill, notify_author, notify_petition_followers
@@ -285,9 +285,7 @@ def petitions_close_expired(*, now: datetime.datetime | None = None) -> int:
             if petition.status == PetitionStatus.OPEN:
                 petition.status = PetitionStatus.CLOSED
             petition.save(update_fields=["closed_at", "status"])
-            audit_record(
-                action="petitions.close", target=petition, data={"signatures": petition.signature_count}
-            )
+            audit_record(action="petitions.close", target=petition, data={"signatures": petition.signature_count})
             title = fill(gettext_lazy("The petition “%(title)s” is closed"), {"title": petition.title})
             body = fill(gettext_lazy("It gathered %(count)d signatures."), {"count": petition.signature_count})
             notify_author(petition, title=title, body=body)
@@ -360,7 +358,9 @@ def petition_archive(*, petition: Petition, actor: Any) -> Petition:
         locked.archived_at = timezone.now()
         locked.save(update_fields=["status", "archived_at"])
         audit_record(action="petitions.archive", actor=actor, target=locked, data={"previous_status": previous})
-        notify_author(locked, title=fill(gettext_lazy("Your petition “%(title)s” is archived"), {"title": locked.title}))
+        notify_author(
+            locked, title=fill(gettext_lazy("Your petition “%(title)s” is archived"), {"title": locked.title})
+        )
     petition.refresh_from_db()
     return petition
 

@@ -123,6 +123,9 @@ def signature_sign(
     else:
         actor, on_behalf_of = person, None
     now = now or timezone.now()
+    existing = Signature.objects.filter(petition=petition, user=person).first()
+    if existing is not None:
+        return existing, False
     if not as_author:
         perm = (
             "petitions.cosponsor_petition" if petition.status == PetitionStatus.GATHERING else "petitions.sign_petition"

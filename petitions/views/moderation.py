@@ -165,9 +165,7 @@ def invalidations(request: HttpRequest) -> HttpResponse:
         return render(request, "petitions/moderation/invalidations.html", context, status=400)
     messages.success(
         request,
-        ngettext(
-            "%(count)d signature invalidated.", "%(count)d signatures invalidated.", invalidation.matched_count
-        )
+        ngettext("%(count)d signature invalidated.", "%(count)d signatures invalidated.", invalidation.matched_count)
         % {"count": invalidation.matched_count},
     )
     return redirect("petitions:invalidations")

@@ -83,9 +83,7 @@ def _petition_context(request: HttpRequest, petition) -> dict:
         "absolute_url": url,
         "widget_url": absolute_url(reverse("petitions:widget", args=[petition.slug])),
         "response": getattr(petition, "official_response", None),
-        "documents": list(petition.official_response.documents.all())
-        if hasattr(petition, "official_response")
-        else [],
+        "documents": list(petition.official_response.documents.all()) if hasattr(petition, "official_response") else [],
         "may_moderate": request.user.has_perm("petitions.moderate_petition", petition),
         "may_respond": request.user.has_perm("petitions.respond_petition", petition),
         "may_archive": request.user.has_perm("petitions.archive_petition", petition),
@@ -180,7 +178,9 @@ def petition_submit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         except PermissionDenied as error:
-            return refused(request, str(error) or _("You may not submit this petition."), back=petition.get_absolute_url())
+            return refused(
+                request, str(error) or _("You may not submit this petition."), back=petition.get_absolute_url()
+            )
         else:
             petition.refresh_from_db()
             if petition.status == PetitionStatus.GATHERING:

@@ -141,7 +141,9 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signing.signature_confirm(token=token)
     except ValidationError as error:
-        return render(request, "petitions/link_error.html", {"message": error.messages[0], "petition": petition}, status=400)
+        return render(
+            request, "petitions/link_error.html", {"message": error.messages[0], "petition": petition}, status=400
+        )
     messages.success(request, _("Thank you: your signature is confirmed."))
     return redirect(petition)
 
@@ -159,7 +161,9 @@ def signature_withdraw_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signing.signature_withdraw(signature=signature, actor=request.user if request.user.is_authenticated else None)
     except ValidationError as error:
-        return render(request, "petitions/link_error.html", {"message": error.messages[0], "petition": petition}, status=400)
+        return render(
+            request, "petitions/link_error.html", {"message": error.messages[0], "petition": petition}, status=400
+        )
     messages.success(request, _("Your signature is withdrawn."))
     return redirect(petition)
 
@@ -174,7 +178,9 @@ def signature_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, _("You have not signed this petition."))
         return redirect(petition)
     if not request.user.has_perm("petitions.withdraw_signature", petition):
-        return refused(request, _("Signatures can only be withdrawn while the petition is open."), back=petition.get_absolute_url())
+        return refused(
+            request, _("Signatures can only be withdrawn while the petition is open."), back=petition.get_absolute_url()
+        )
     try:
         signing.signature_withdraw(signature=signature, **participation.audit_kwargs)
     except ValidationError as error:

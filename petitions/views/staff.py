@@ -77,7 +77,10 @@ def petition_respond(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(petition)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "petitions/staff/respond.html", {"form": form, "petition": petition, "response": response}, status=status
+        request,
+        "petitions/staff/respond.html",
+        {"form": form, "petition": petition, "response": response},
+        status=status,
     )
 
 
@@ -97,9 +100,7 @@ def signatories_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The list the mayor needs for an L1112-16 request: names, addresses, dates. Every export is audited."""
     petition = selectors.get_petition_for_user(request, slug, perm="petitions.export_signatories")
     rows = selectors.formal_signatories(petition)
-    audit_record(
-        action="petitions.export_signatories", actor=request.user, target=petition, data={"rows": len(rows)}
-    )
+    audit_record(action="petitions.export_signatories", actor=request.user, target=petition, data={"rows": len(rows)})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="signataires-{petition.slug}.csv"'
     writer = csv.writer(response)

@@ -145,30 +145,30 @@ class ExactRun:
     def price(self, j: int) -> tuple[int, int] | None:
         """(need, weight) with ρ·sat = need ÷ weight ÷ denominator minor units, or None if unaffordable.
 
-        Walk the supporters from the poorest (money ÷ utility) up: a supporter who cannot
-        pay the equal share pays everything left; the first who can, and all richer ones,
-        pay the share.
+        Supporters in increasing order of money ÷ utility: the poorest pay everything they
+        have, the others the equal share. Group i starts the payers of the share when
+        `need_i · u_i <= weight_i · money_i` (need and weight net of the poorer groups); that
+        test is false then true along the order, so it is evaluated for all groups at once
+        (object arrays: exact Python integers, looped in C) and the first true one is taken.
         """
-        need = self.problem.cost[j] * self.denominator
-        weight = self.problem.utility_total[j]
         classes, counts, utilities = self.groups(j)
-        money = self.money
-        if utilities is None:
-            for position, members in zip(classes.tolist(), counts.tolist(), strict=True):
-                amount = money[position]
-                if need <= weight * amount:
-                    return need, weight
-                need -= int(members) * amount
-                weight -= int(members)
+        amounts = self.money[classes]
+        members = counts.astype(np.int64).astype(object)
+        if utilities is not None:
+            order = np.argsort(amounts * (self.lcm // utilities).astype(object), kind="stable")
+            classes, amounts, members = classes[order], amounts[order], members[order]
+            units = utilities[order].astype(object)
+            spends = members * units
+        else:
+            spends = members
+        paid = amounts * members
+        need = self.problem.cost[j] * self.denominator - (np.cumsum(paid) - paid)
+        weight = self.problem.utility_total[j] - (np.cumsum(spends) - spends)
+        payers = need <= weight * amounts if utilities is None else need * units <= weight * amounts
+        if not payers.any():
             return None
-        keys = money[classes] * (self.lcm // utilities).astype(object)
-        for index in np.argsort(keys, kind="stable").tolist():
-            amount, utility, members = money[classes[index]], int(utilities[index]), int(counts[index])
-            if need * utility <= weight * amount:
-                return need, weight
-            need -= members * amount
-            weight -= members * utility
-        return None
+        first = int(np.argmax(payers))
+        return int(need[first]), int(weight[first])
 
     def pay(self, j: int, need: int, weight: int) -> None:
         """Charge the supporters of j min(money, need·utility ÷ weight); money is now in 1/(denominator·weight)."""

@@ -16,9 +16,9 @@ had), so a class never needs a value comparison to be formed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from operator import truediv
+from typing import NamedTuple
 
 import numpy as np
 
@@ -71,13 +71,15 @@ class _FloatRun:
                     # is common: two untouched projects with as many votes have the same ρ).
                     if price.exact is None or best.exact is None:
                         raise Ambiguous
-                    if price.exact < best.exact:
+                    # Compare the exact ratios by cross-multiplication.
+                    ours, theirs = price.exact[0] * best.exact[1], best.exact[0] * price.exact[1]
+                    if ours < theirs:
                         best, tied = price, [price]
-                    elif price.exact == best.exact:
+                    elif ours == theirs:
                         tied.append(price)
             if best is None:
                 break
-            chosen = min(tied, key=lambda entry: self.tie_key(entry.project))
+            chosen = tied[0] if len(tied) == 1 else min(tied, key=lambda entry: self.tie_key(entry.project))
             self.pay(chosen)
             active.discard(chosen.project)
             selected.append(chosen.project)
@@ -109,7 +111,7 @@ class _FloatRun:
         divisor = self.divisor[j]
         rho = share / divisor
         # Nobody short of money: the share is cost ÷ total utility, an exact rational.
-        exact = Fraction(self.problem.cost[j], self.problem.utility_total[j] * int(divisor)) if k == 0 else None
+        exact = (self.problem.cost[j], self.problem.utility_total[j] * int(divisor)) if k == 0 else None
         return _Price(j, share, share_error, rho, SAFETY * (share_error / divisor + EPS * rho), exact)
 
     def price(self, j: int) -> _Price | None:
@@ -266,11 +268,11 @@ class PythonFloatRun(_FloatRun):
         self.error += price.share_error * self.problem.max_utility + EPS * self.endowment
 
 
-@dataclass(frozen=True)
-class _Price:
+class _Price(NamedTuple):
     project: int
     share: float
     share_error: float
     rho: float
     error: float
-    exact: Fraction | None
+    # ρ as an exact ratio (numerator, denominator) when nobody is short of money, else None.
+    exact: tuple[int, int] | None

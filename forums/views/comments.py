@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forums import services
-from forums.forms import CommentForm, DeleteCommentForm, ReactionForm
+from forums.forms import CommentForm, DeleteCommentForm, ReactionForm, comment_form_for
 from forums.models import Comment, CommentSort
+from forums.predicates import target_is_viewable
 from forums.selectors import (
     PAGE_PARAM,
     SORT_PARAM,
@@ -29,6 +30,7 @@ from forums.selectors import (
     get_commentable_target,
     target_url,
 )
+from forums.text import quote_text
 from frontend.views import bad_request
 
 
@@ -76,7 +78,7 @@ def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200)
 
 def _get_comment_for_user(request: HttpRequest, public_id: UUID, perm: str) -> Comment:
     """The comment, 404 when it (or its target) is not shown, 403 when the user may not take this action."""
-    comment = get_comment(public_id)
+    comment = get_comment(public_id, request.user)
     if not request.user.has_perm(perm, comment):
         raise PermissionDenied
     return comment
@@ -85,14 +87,21 @@ def _get_comment_for_user(request: HttpRequest, public_id: UUID, perm: str) -> C
 @require_POST
 def comment_create(request: HttpRequest, target_label: str, target_key: str) -> HttpResponse:
     target = get_commentable_target(target_label, target_key)
+    if not target_is_viewable(request.user, target):
+        raise Http404
     back = _back_url(request, target)
     if not request.user.is_authenticated:
         return redirect_to_login(f"{back}#comments")
-    form = CommentForm(request.POST)
+    form = comment_form_for(target)(request.POST)
     status = 400
     if form.is_valid():
         try:
-            comment = services.comment_create(author=request.user, target=target, text=form.cleaned_data["text"])
+            comment = services.comment_create(
+                author=request.user,
+                target=target,
+                text=form.cleaned_data["text"],
+                alignment=form.cleaned_data.get("alignment", ""),
+            )
         except PermissionDenied as refusal:
             return _refused(request, refusal, back)
         except services.CommentRateLimited as error:
@@ -117,14 +126,16 @@ def comment_create(request: HttpRequest, target_label: str, target_key: str) -> 
 @require_http_methods(["GET", "POST"])
 @login_required
 def comment_reply(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    parent = get_comment(public_id)
+    parent = get_comment(public_id, request.user)
     target = parent.target
     back = _back_url(request, target)
     try:
         services.ensure_can_comment(user=request.user, target=target, parent=parent)
     except PermissionDenied as refusal:
         return _refused(request, refusal, back)
-    form = CommentForm(request.POST or None)
+    # "Quote": the reply starts with the quoted comment, which its author may trim.
+    initial = {"text": quote_text(parent.source)} if request.GET.get("citer") else {}
+    form = CommentForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -158,7 +169,7 @@ def comment_reply(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def comment_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    comment = get_comment(public_id)
+    comment = get_comment(public_id, request.user)
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     target = comment.target
@@ -220,7 +231,7 @@ def comment_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 def comment_react(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    comment = get_comment(public_id)
+    comment = get_comment(public_id, request.user)
     back = _back_url(request, comment.target)
     if not request.user.is_authenticated:
         return redirect_to_login(f"{back}#{comment.anchor}")
