@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,24 @@ from budgets.selectors import budgets_for_voter
 from civicplatform.ballots.selectors import voted_in
 from civicplatform.ballots.services import election_key
 from civicplatform.core.eligibility import Decision
+
+
+def ballot_get(process_slug: str, budget_slug: str) -> tuple[BudgetProcess, Budget]:
+    """The process and budget of a ballot page, in three queries; 404 when unknown.
+
+    The vote is the busiest write of the platform (docs/BENCHMARKS.md, "Budget ballots"):
+    only what the vote needs is loaded (phases and eligibility districts), not the
+    categories and sibling budgets a process page shows.
+    """
+    budget = (
+        Budget.objects.select_related("process", "district")
+        .filter(process__slug=process_slug, slug=budget_slug)
+        .first()
+    )
+    if budget is None:
+        raise Http404
+    prefetch_related_objects([budget.process], "phases", "restricted_districts")
+    return budget.process, budget
 
 
 def budget_get(process: BudgetProcess, slug: str) -> Budget:
@@ -94,8 +113,7 @@ def vote_decision(
         return decision
     if budget is None:
         return Decision(allowed=True)
-    allowed = budgets_for_voter(process, person)
-    if budget not in allowed:
+    if not may_vote_in(process, budget, person):
         if budget.district_id is not None:
             reason = _("The budget “%(budget)s” is reserved for residents of the %(district)s district.") % {
                 "budget": budget.name,
@@ -114,6 +132,21 @@ def vote_decision(
                 reason=_("In this process you vote in one budget only, and you have already voted in another one."),
             )
     return Decision(allowed=True)
+
+
+def may_vote_in(process: BudgetProcess, budget: Budget, person: Any) -> bool:
+    """Whether the voting scope gives `person` a vote in `budget`.
+
+    The same answer as `budget in budgets_for_voter(process, person)` (a test holds them
+    together), without loading the process's other budgets.
+    """
+    scope = process.voting_scope
+    if scope in (VotingScope.ANY_ONE, VotingScope.ALL):
+        return True
+    district_id = getattr(person, "district_id", None) if getattr(person, "is_authenticated", False) else None
+    if budget.district_id is not None and budget.district_id == district_id:
+        return True
+    return scope == VotingScope.OWN_DISTRICT_AND_CITYWIDE and budget.district_id is None
 
 
 def voter_budgets(process: BudgetProcess, person: Any) -> list[tuple[Budget, bool]]:

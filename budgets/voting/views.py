@@ -5,9 +5,10 @@ remaining budget computed by the server; ballot.js only updates the same meter l
 Whose vote it is comes from participant_for(): a staff member acting for a person at
 the desk votes for them (channel "desk", audited with on_behalf_of).
 
-The receipt is kept in the session for 15 minutes after a vote, so that the
-confirmation page can be reloaded and "change my vote" prefilled; after that the
-platform no longer holds anything that links the person to their ballot.
+The receipt is kept for 15 minutes after a vote in a signed cookie of the voter's
+browser (not in the server-side session), so that the confirmation page can be reloaded
+and "change my vote" prefilled; the platform itself never stores anything that links
+the person to their ballot.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -38,7 +38,8 @@ from civicplatform.ballots.receipts import voter_code
 from civicplatform.core.eligibility import Decision
 from civicplatform.verification.desk import Participation, acting_for, participant_for
 
-RECEIPT_SESSION_KEY = "budgets.receipts"
+RECEIPT_COOKIE = "ballot_receipt"
+RECEIPT_SALT = "budgets.voting.receipt"
 RECEIPT_KEEP = datetime.timedelta(minutes=15)
 FIND_RATE = "20/m"
 
@@ -50,26 +51,31 @@ def _process(request: HttpRequest, slug: str) -> BudgetProcess:
     return budget_selectors.get_process_for_user(request, slug)
 
 
-def _remember_receipt(request: HttpRequest, budget: Budget, person: Any, receipt: str) -> None:
-    kept = {
-        key: value for key, value in request.session.get(RECEIPT_SESSION_KEY, {}).items() if _fresh(value.get("at", ""))
-    }
-    kept[str(budget.pk)] = {"receipt": receipt, "person": person.pk, "at": timezone.now().isoformat()}
-    request.session[RECEIPT_SESSION_KEY] = kept
-
-
-def _fresh(stamp: str) -> bool:
-    try:
-        return timezone.now() - datetime.datetime.fromisoformat(stamp) <= RECEIPT_KEEP
-    except (TypeError, ValueError):
-        return False
+def _remember_receipt(
+    response: HttpResponse, request: HttpRequest, budget: Budget, person: Any, receipt: str
+) -> HttpResponse:
+    """Keep the receipt for a quarter of an hour in a signed cookie of the voter's own browser,
+    limited to this budget's voting pages (the server stores nothing that links them)."""
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        f"{person.pk}:{receipt}",
+        salt=RECEIPT_SALT,
+        max_age=int(RECEIPT_KEEP.total_seconds()),
+        path=reverse("budgets:ballot", args=[budget.process.slug, budget.slug]),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _recalled_receipt(request: HttpRequest, budget: Budget, person: Any) -> str:
-    entry = request.session.get(RECEIPT_SESSION_KEY, {}).get(str(budget.pk))
-    if entry and entry.get("person") == person.pk and _fresh(entry.get("at", "")):
-        return entry["receipt"]
-    return ""
+    value = request.get_signed_cookie(
+        RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=int(RECEIPT_KEEP.total_seconds())
+    )
+    owner, _sep, receipt = value.partition(":")
+    # At the desk one browser serves several people: only the person's own receipt is shown.
+    return receipt if owner == str(person.pk) else ""
 
 
 def _channel(participation: Participation) -> str:
@@ -112,8 +118,12 @@ def _ballot_page(
 
 def _guard(request: HttpRequest, slug: str, budget_slug: str | None):
     """Process, budget, participation and the refusal (an HttpResponse) if any."""
-    process = _process(request, slug)
-    budget = selectors.budget_get(process, budget_slug) if budget_slug else None
+    if budget_slug:
+        process, budget = selectors.ballot_get(slug, budget_slug)
+        if not request.user.has_perm("budgets.view_process", process):
+            raise PermissionDenied
+    else:
+        process, budget = _process(request, slug), None
     if not request.user.is_authenticated:
         return process, budget, None, redirect_to_login(request.get_full_path())
     participation = participant_for(request)
@@ -197,8 +207,9 @@ def ballot(request: HttpRequest, slug: str, budget_slug: str) -> HttpResponse:
         return _ballot_page(
             request, process=process, budget=budget, form=change, participation=participation, mode="change", status=409
         )
-    _remember_receipt(request, budget, participation.person, receipt)
-    return redirect("budgets:vote_done", process.slug, budget.slug)
+    return _remember_receipt(
+        redirect("budgets:vote_done", process.slug, budget.slug), request, budget, participation.person, receipt
+    )
 
 
 @require_GET
@@ -292,9 +303,9 @@ def vote_change(request: HttpRequest, slug: str, budget_slug: str) -> HttpRespon
     except ballots.ReceiptMismatch as error:
         form.add_error("receipt", error.message)
         return _ballot_page(request, **page, form=form, status=400)
-    _remember_receipt(request, budget, person, form.cleaned_data["receipt"])
     messages.success(request, _("Your ballot has been changed. Your receipt code stays the same."))
-    return redirect("budgets:vote_done", process.slug, budget.slug)
+    done = redirect("budgets:vote_done", process.slug, budget.slug)
+    return _remember_receipt(done, request, budget, person, form.cleaned_data["receipt"])
 
 
 @require_http_methods(["GET", "POST"])
@@ -413,9 +424,9 @@ def paper_ballot(request: HttpRequest, slug: str, budget_slug: str) -> HttpRespo
     except ballots.AlreadyVoted:
         form.add_error(None, _("This person has already voted in this budget."))
         return _ballot_page(request, **page, form=form, status=409)
-    _remember_receipt(request, budget, person, receipt)
     messages.success(request, _("The paper ballot has been recorded. Give the person their receipt code."))
-    return redirect("budgets:vote_done", process.slug, budget.slug)
+    done = redirect("budgets:vote_done", process.slug, budget.slug)
+    return _remember_receipt(done, request, budget, person, receipt)
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,6 +49,12 @@ def town(live_site):
     return municipality
 
 
+def _textbox(page, msgid: str):
+    """The text field labelled with this (translated) label; "(required)" may follow it."""
+    label = _french(msgid)
+    return page.get_by_role("textbox", name=re.compile("^" + re.escape(label[0].upper() + label[1:])))
+
+
 def _log_in(context, live_site, user) -> None:
     client = Client()
     client.force_login(user)
@@ -74,10 +80,10 @@ def test_an_anonymous_visitor_signs_confirms_from_the_mail_and_the_count_moves(
 
     page.get_by_role("link", name=_french("Sign this petition")).click()
     assert_accessible(page)
-    page.get_by_label(_french("First and last names")).fill("Jeanne Martin")
-    page.get_by_label(_french("E-mail address")).fill("jeanne.martin@example.net")
-    page.get_by_label(_french("Postal code")).fill("45100")
-    page.get_by_label(re.compile(re.escape(_french("I agree that my name")))).check()
+    _textbox(page, "First and last names").fill("Jeanne Martin")
+    _textbox(page, "E-mail address").fill("jeanne.martin@example.net")
+    _textbox(page, "Postal code").fill("45100")
+    page.get_by_role("checkbox", name=re.compile(re.escape(_french("I agree that my name")[:20]))).check()
     page.get_by_role("button", name=_french("Sign"), exact=True).click()
     page.wait_for_url(re.compile(r"/merci/$"))
     assert page.locator("h1").inner_text() == _french("Check your e-mail")
@@ -108,8 +114,8 @@ def test_a_resident_petition_passes_moderation_reaches_a_threshold_and_its_answe
     # The resident writes and submits a petition.
     page.goto("/petitions/lancer/")
     assert_accessible(page)
-    page.get_by_label(_french("Title")).fill("Des bancs place du Marché")
-    page.get_by_label(_french("Summary")).fill("Pour que chacun puisse s’asseoir à l’ombre.")
+    _textbox(page, "title").fill("Des bancs place du Marché")
+    _textbox(page, "summary").fill("Pour que chacun puisse s’asseoir à l’ombre.")
     page.get_by_role("button", name=_french("Save the draft")).click()
     page.get_by_role("link", name=_french("Submit"), exact=True).click()
     page.get_by_role("button", name=_french("Sign and submit")).click()
@@ -156,7 +162,7 @@ def test_a_resident_petition_passes_moderation_reaches_a_threshold_and_its_answe
         mail.outbox.clear()
         staff_page.goto(f"/petitions/{petition.slug}/reponse/")
         assert_accessible(staff_page)
-        staff_page.get_by_label(_french("Official response")).fill("Dix bancs seront installés avant l’été.")
+        _textbox(staff_page, "Official response").fill("Dix bancs seront installés avant l’été.")
         staff_page.get_by_role("button", name=_french("Publish"), exact=True).click()
         staff_page.wait_for_url(re.compile(re.escape(petition.get_absolute_url()) + "$"))
         assert "Dix bancs seront installés" in staff_page.locator("main").inner_text()

@@ -150,3 +150,18 @@ def test_an_account_with_an_unconfirmed_email_is_refused(voting_process, city_bu
             process=voting_process, budget=city_budget, person=UserFactory(verification_level=0), choices={}
         )
     assert refusal.value.decision.code == "email"
+
+
+@pytest.mark.parametrize("scope", list(VotingScope))
+def test_the_fast_scope_check_agrees_with_budgets_for_voter(scope, voting_process, city_budget, resident, district):
+    from budgets.selectors import budgets_for_voter
+    from budgets.voting.selectors import may_vote_in
+
+    voting_process.voting_scope = scope
+    mine = BudgetFactory(process=voting_process, slug="mine", district=district)
+    theirs = BudgetFactory(process=voting_process, slug="theirs", district=DistrictFactory())
+    homeless = UserFactory(district=None)
+    for person in (resident, homeless):
+        allowed = budgets_for_voter(voting_process, person)
+        for budget in (city_budget, mine, theirs):
+            assert may_vote_in(voting_process, budget, person) == (budget in allowed), (scope, person, budget)

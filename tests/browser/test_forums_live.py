@@ -1,0 +1,257 @@
+"""Two real browsers on one live thread, at phone width: a post appears in the other
+page without a reload, a moderator's decision removes it from both, and a page that
+loses its connection catches up without gaps or duplicates.
+
+The harness's live server is WSGI (no websockets), so these tests start the project's
+ASGI application (HTTP, static files and websockets) in uvicorn, in a thread of the test
+process, against the same test database and channel layer (Redis when configured).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+from django.utils import timezone, translation
+
+from civicplatform.accounts.tests.factories import ResidentFactory
+from civicplatform.core.services import audit_log_purge
+from civicplatform.moderation.models import ModeratorAssignment
+from forums.tests.factories import ForumFactory, ThreadFactory
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+
+
+def _french(msgid: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(msgid)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(_flush_with_delete, transactional_db, django_db_serialized_rollback) -> Iterator[str]:
+    """The ASGI application served by uvicorn on a free loopback port; yields its base URL."""
+    import uvicorn
+    from channels.routing import ProtocolTypeRouter
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from civicplatform.asgi import application
+
+    app = ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(application.application_mapping["http"]),
+            "websocket": application.application_mapping["websocket"],
+        }
+    )
+    # Requests run in the server's threads: do not keep their connections open after the test.
+    database = connections.settings["default"]
+    max_age = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets")
+    )
+    runner = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not runner.is_alive():
+            server.should_exit = True
+            pytest.fail("The ASGI test server did not start within 20 s.")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        runner.join(timeout=10)
+        database["CONN_MAX_AGE"] = max_age
+
+
+def _ensure_default_site() -> None:
+    """The site chrome needs Wagtail's default site. Serialized rollback normally restores it;
+    a reused test database emptied by an earlier run has nothing to restore."""
+    from wagtail.models import Locale, Page, Site
+
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="fr")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=Page(title="Accueil", slug="accueil"))
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+
+
+@pytest.fixture
+def cast(asgi_server) -> Iterator[dict]:
+    """A public forum thread, two residents and a moderator (not staff: no second factor to set up)."""
+    _ensure_default_site()
+    thread = ThreadFactory(
+        forum=ForumFactory(slug="quartier-nord", title="Quartier Nord"),
+        slug="bancs",
+        title="Des bancs place du Marché",
+        source="Où faudrait-il installer des bancs ?",
+        body="<p>Où faudrait-il installer des bancs ?</p>",
+    )
+    moderator = ResidentFactory(pseudonym="Modératrice")
+    ModeratorAssignment.objects.create(user=moderator, title="Adjointe")
+    yield {
+        "thread": thread,
+        "alice": ResidentFactory(pseudonym="Alice"),
+        "bob": ResidentFactory(pseudonym="Bob"),
+        "moderator": moderator,
+    }
+    # The audit log is append-only (a trigger refuses DELETE): the emptying of the database
+    # after the test goes through the retention purge, its one sanctioned door.
+    audit_log_purge(timezone.now() + timedelta(days=1))
+
+
+def _page_for(browser, base_url: str, user) -> tuple:
+    """A phone-sized page logged in as `user`, failing the test on any JavaScript error."""
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", base_url=base_url)
+    context.set_default_timeout(15_000)
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors
+
+
+def _open_live(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-widget='forum-live'][data-live-connected]")
+
+
+def test_a_post_reaches_the_other_browser_and_a_moderator_hides_it_for_both(
+    browser, asgi_server, cast, assert_accessible, assert_no_horizontal_scroll
+):
+    thread = cast["thread"]
+    url = thread.get_absolute_url()
+    alice_context, alice, alice_errors = _page_for(browser, asgi_server, cast["alice"])
+    bob_context, bob, bob_errors = _page_for(browser, asgi_server, cast["bob"])
+    moderator_context, moderator, moderator_errors = _page_for(browser, asgi_server, cast["moderator"])
+    try:
+        _open_live(bob, url)
+        assert_accessible(bob)
+        assert_no_horizontal_scroll(bob)
+        # Bob starts a reply of his own: live updates must never touch it, nor reload his page.
+        bob.fill("#id_comment-text", "Mon brouillon en cours")
+        bob.evaluate("() => { window.stillTheSamePage = true; }")
+
+        _open_live(alice, url)
+        alice.fill("#id_comment-text", "Des bancs à l’ombre des tilleuls, s’il vous plaît.")
+        alice.get_by_role("button", name=_french("Publish")).click()
+        alice.wait_for_selector("text=Des bancs à l’ombre des tilleuls")
+
+        post = bob.locator(".comment", has_text="Des bancs à l’ombre des tilleuls")
+        post.wait_for()
+        assert post.count() == 1
+        assert bob.evaluate("() => window.stillTheSamePage") is True
+        assert bob.input_value("#id_comment-text") == "Mon brouillon en cours"
+        announcer = bob.locator("[data-live-announcer]")
+        assert announcer.get_attribute("aria-live") == "polite"
+        bob.wait_for_function(
+            "() => document.querySelector('[data-live-announcer]').textContent.includes('Alice')", timeout=5_000
+        )
+        # Controls meant for Bob are revealed (he may react), Alice's own are not.
+        assert post.get_by_role("button", name=re.compile(_french("Useful"))).is_visible()
+        assert not post.get_by_role("link", name=re.compile(_french("Edit"))).is_visible()
+        assert_accessible(bob)
+
+        # A moderator hides it: it disappears from both pages, in favour of the public reason.
+        _open_live(alice, url)
+        comment_id = post.get_attribute("id").removeprefix("comment-")
+        moderator.goto(f"/moderation/contenu/forums.comment/{comment_id}/")
+        moderator.fill("#id_hide-reason", "Message hors charte")
+        moderator.locator("form[action$='/masquer/'] button[type=submit]").click()
+        moderator.wait_for_load_state()
+
+        for page in (alice, bob):
+            page.locator(".comment__text", has_text="Des bancs à l’ombre des tilleuls").wait_for(state="detached")
+            assert page.locator(".comment", has_text="Message hors charte").count() == 1
+        assert bob.input_value("#id_comment-text") == "Mon brouillon en cours"
+        assert bob.evaluate("() => window.stillTheSamePage") is True
+        assert_accessible(bob)
+    finally:
+        for context in (alice_context, bob_context, moderator_context):
+            context.close()
+    assert not alice_errors
+    assert not bob_errors
+    assert not moderator_errors
+
+
+def test_a_page_that_loses_its_connection_catches_up_without_gaps_or_duplicates(browser, asgi_server, cast):
+    thread = cast["thread"]
+    context, page, errors = _page_for(browser, asgi_server, cast["bob"])
+    sockets: list = []
+    refuse = threading.Event()
+
+    def route(ws) -> None:
+        if refuse.is_set():
+            ws.close()  # the network is down: every attempt fails, the page keeps trying
+            return
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    try:
+        page.route_web_socket(re.compile(r"/ws/forums/"), route)
+        _open_live(page, thread.get_absolute_url())
+
+        refuse.set()
+        sockets[-1].close()
+        page.wait_for_selector("[data-widget='forum-live']:not([data-live-connected])")
+        # Two posts while the page is offline: their broadcasts never reach it.
+        posted = _post_in_background(thread, cast["alice"], ["Premier message", "Deuxième message"])
+        refuse.clear()
+
+        page.wait_for_selector("[data-widget='forum-live'][data-live-connected]", timeout=20_000)
+        for comment in posted:
+            page.locator(f"#{comment.anchor}").wait_for()
+        # And one after the reconnection, over the socket.
+        (last,) = _post_in_background(thread, cast["alice"], ["Troisième message"])
+        page.locator(f"#{last.anchor}").wait_for()
+
+        for comment in [*posted, last]:
+            assert page.locator(f"#{comment.anchor}").count() == 1
+        assert page.locator("[data-widget='forum-live']").get_attribute("data-last-seq") == "3"
+    finally:
+        context.close()
+    assert not errors
+
+
+def _post_in_background(thread, author, texts: list[str]) -> list:
+    """Post like a request would, from another thread: the test's own thread runs Playwright's
+    event loop, where Django's on-commit broadcast (async_to_sync) cannot run."""
+    from forums.services import comment_create
+
+    posted: list = []
+
+    def post() -> None:
+        try:
+            for text in texts:
+                posted.append(comment_create(author=author, target=thread, text=text))
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=post)
+    worker.start()
+    worker.join(timeout=20)
+    assert len(posted) == len(texts)
+    return posted
