@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets import selectors as budget_selectors
@@ -91,7 +92,13 @@ def results_apply(request: HttpRequest, slug: str) -> HttpResponse:
             status=400,
         )
     messages.success(
-        request, _("The results are recorded: %(count)d projects are marked as selected.") % {"count": count}
+        request,
+        ngettext(
+            "The results are recorded: %(count)d project is marked as selected.",
+            "The results are recorded: %(count)d projects are marked as selected.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("budgets:results", process.slug)
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from budgets.models import Budget, BudgetProcess, PhaseKind, Project, VotingScope
+from budgets.models import VOTED_STATUSES, Budget, BudgetProcess, PhaseKind, Project, ProjectStatus, VotingScope
 from budgets.selectors import budgets_for_voter
 from civicplatform.ballots.selectors import voted_in
 from civicplatform.ballots.services import election_key
@@ -25,13 +25,11 @@ def ballot_get(process_slug: str, budget_slug: str) -> tuple[BudgetProcess, Budg
     only what the vote needs is loaded (phases and eligibility districts), not the
     categories and sibling budgets a process page shows.
     """
-    budget = (
-        Budget.objects.select_related("process", "district")
-        .filter(process__slug=process_slug, slug=budget_slug)
-        .first()
-    )
-    if budget is None:
-        raise Http404
+    try:
+        # get(), not first(): no ORDER BY to build for a unique row.
+        budget = Budget.objects.select_related("process", "district").get(process__slug=process_slug, slug=budget_slug)
+    except Budget.DoesNotExist:
+        raise Http404 from None
     prefetch_related_objects([budget.process], "phases", "restricted_districts")
     return budget.process, budget
 
@@ -44,15 +42,32 @@ def budget_get(process: BudgetProcess, slug: str) -> Budget:
     raise Http404
 
 
+def ballot_statuses(process: BudgetProcess) -> tuple[str, ...]:
+    """The statuses of the projects on the ballot, from the process's loaded phases.
+
+    The rule of ProjectQuerySet.on_ballot() (a test holds them together) without its
+    subquery, which costs more than the rest of a vote on a busy server: shortlisted
+    projects when the process has a shortlist, else feasible and shortlisted ones, plus
+    those already counted.
+    """
+    if process.has_phase(PhaseKind.SHORTLIST):
+        return (ProjectStatus.SHORTLISTED, *VOTED_STATUSES)
+    return (ProjectStatus.FEASIBLE, ProjectStatus.SHORTLISTED, *VOTED_STATUSES)
+
+
 def ballot_projects(budget: Budget) -> list[Project]:
     """The projects a voter chooses from in `budget`, in title order (one query).
 
     Hidden projects (moderation) are left off the ballot; ballots already cast for them
     still count.
     """
-    return list(
-        Project.objects.filter(budget=budget).on_ballot().visible().select_related("process").order_by("title", "pk")
+    process = budget.process
+    projects = list(
+        Project.objects.filter(budget=budget, status__in=ballot_statuses(process)).visible().order_by("title", "pk")
     )
+    for project in projects:
+        project.process = process  # for their URLs, without a join
+    return projects
 
 
 def project_codes(projects: Iterable[Project]) -> dict[int, str]:

@@ -64,7 +64,7 @@ def asgi_server(_flush_with_delete, transactional_db, django_db_serialized_rollb
     database["CONN_MAX_AGE"] = 0
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio")
     )
     runner = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
     runner.start()

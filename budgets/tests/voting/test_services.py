@@ -165,3 +165,20 @@ def test_the_fast_scope_check_agrees_with_budgets_for_voter(scope, voting_proces
         allowed = budgets_for_voter(voting_process, person)
         for budget in (city_budget, mine, theirs):
             assert may_vote_in(voting_process, budget, person) == (budget in allowed), (scope, person, budget)
+
+
+@pytest.mark.parametrize("with_shortlist", [False, True])
+def test_the_ballot_holds_the_projects_on_ballot_says(with_shortlist, voting_process, city_budget):
+    from budgets.models import PhaseKind, Project, ProjectStatus
+    from budgets.tests.conftest import add_phase
+    from budgets.tests.factories import ProjectFactory
+    from budgets.voting.selectors import ballot_projects
+
+    if with_shortlist:
+        add_phase(voting_process, PhaseKind.SHORTLIST, start_days=-10, end_days=-5)
+    for status in ProjectStatus:
+        ProjectFactory(budget=city_budget, status=status, title=status)
+    city_budget.process = voting_process
+
+    expected = set(Project.objects.filter(budget=city_budget).on_ballot().values_list("pk", flat=True))
+    assert {project.pk for project in ballot_projects(city_budget)} == expected
