@@ -19,6 +19,29 @@ def _media_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types(request):
+    """Transactional tests empty every table, content types included, while Django keeps
+    their ids cached: drop the cache, and recreate the rows before threads race to."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    if transactional:
+        from django.apps import apps
+        from django.contrib.contenttypes.management import create_contenttypes
+
+        request.getfixturevalue("transactional_db")
+        if not ContentType.objects.exists():
+            for app_config in apps.get_app_configs():
+                create_contenttypes(app_config, verbosity=0)
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_wagtail_site_cache():
     """Wagtail caches site root paths in the (shared, Redis) cache; a page tree rolled
     back by a previous test would otherwise leave stale URLs behind."""

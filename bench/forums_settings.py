@@ -1,4 +1,5 @@
-"""Production settings with the Redis pub/sub channel layer, for `python -m bench.forums_ws --layer pubsub`."""
+"""Production settings with the default Redis channel layer (one queued copy per viewer) instead
+of pub/sub, for the comparison run `python -m bench.forums_ws --layer core`."""
 
 from __future__ import annotations
 
@@ -6,5 +7,8 @@ from civicplatform.settings.production import *  # noqa: F403
 from civicplatform.settings.production import REDIS_URL
 
 CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+    }
 }

@@ -59,6 +59,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 @dataclass
 class FanOut:
+    layer: str
     viewers: int
     workers: int
     posts: int
@@ -95,10 +96,11 @@ class Report:
     page: PageCost | None = None
 
 
-SETTINGS = {"core": "civicplatform.settings.production", "pubsub": "bench.forums_settings"}
+# "pubsub" is what production uses with Redis (civicplatform/settings/base.py, forums block).
+SETTINGS = {"pubsub": "civicplatform.settings.production", "core": "bench.forums_settings"}
 
 
-def bench_env(var_dir: Path, layer: str = "core") -> dict[str, str]:
+def bench_env(var_dir: Path, layer: str = "pubsub") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE=SETTINGS[layer],
@@ -273,7 +275,7 @@ def post_comment(thread, author, number: int) -> int:
 
 
 async def fan_out(
-    port: int, server: subprocess.Popen, threads: dict, viewers: int, posts: int, workers: int, command: str
+    port: int, server: subprocess.Popen, threads: dict, viewers: int, posts: int, workers: int, command: str, layer: str
 ) -> FanOut:
     url = f"ws://{HOST}:{port}/ws/forums/fils/{threads['live'].public_id}/?lang=fr"
     crowd = Viewers(url, f"http://{HOST}:{port}", viewers)
@@ -308,6 +310,7 @@ async def fan_out(
     finally:
         await crowd.close()
     return FanOut(
+        layer=layer,
         viewers=viewers,
         workers=workers,
         posts=posts,
@@ -370,16 +373,32 @@ def page_cost(threads: dict, port: int) -> PageCost:
 
 def markdown(report: Report) -> str:
     lines = [
-        "| viewers | uvicorn workers | posts | each viewer p50 | each viewer p95 | each viewer p99 "
+        "| layer | viewers | uvicorn workers | posts | each viewer p50 | each viewer p95 | each viewer p99 "
         "| all viewers p50 | all viewers p95 | all viewers max | lost | server CPU / post | load before |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report.fan_out:
-        lines.append(
-            f"| {r.viewers:,} | {r.workers} | {r.posts} | {r.delivery_p50_ms:.0f} ms | {r.delivery_p95_ms:.0f} ms "
-            f"| {r.delivery_p99_ms:.0f} ms | {r.all_viewers_p50_ms:.0f} ms | {r.all_viewers_p95_ms:.0f} ms "
-            f"| {r.all_viewers_max_ms:.0f} ms | {r.lost} | {r.server_cpu_ms_per_post:.0f} ms | {r.load_before:.2f} |"
-        )
+        cells = [
+            r.layer,
+            f"{r.viewers:,}",
+            str(r.workers),
+            str(r.posts),
+            *(
+                f"{value:.0f} ms"
+                for value in (
+                    r.delivery_p50_ms,
+                    r.delivery_p95_ms,
+                    r.delivery_p99_ms,
+                    r.all_viewers_p50_ms,
+                    r.all_viewers_p95_ms,
+                    r.all_viewers_max_ms,
+                )
+            ),
+            str(r.lost),
+            f"{r.server_cpu_ms_per_post:.0f} ms",
+            f"{r.load_before:.2f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     if report.page is not None:
         p = report.page
         lines += [
@@ -401,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--viewers", type=int, nargs="+", default=[2000], help="one run per number of viewers")
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (compose: WS_CONCURRENCY)")
-    parser.add_argument("--layer", choices=list(SETTINGS), default="core", help="Redis channel layer")
+    parser.add_argument("--layer", choices=list(SETTINGS), default="pubsub", help="Redis channel layer")
     parser.add_argument(
         "--uvicorn-arg", action="append", default=[], help="extra uvicorn option, e.g. --uvicorn-arg=--ws=wsproto"
     )
@@ -438,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             for viewers in args.viewers:
                 print(f"{viewers} viewers, {args.workers} worker(s):", flush=True)
                 report.fan_out.append(
-                    asyncio.run(fan_out(port, server, threads, viewers, args.posts, args.workers, command))
+                    asyncio.run(fan_out(port, server, threads, viewers, args.posts, args.workers, command, args.layer))
                 )
             report.page = page_cost(threads, port)
         finally:

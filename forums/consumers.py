@@ -63,6 +63,15 @@ class ThreadConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Pages only listen; a "ping" keeps proxies from closing an idle connection."""
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels hops to a thread before every handler to close stale database connections.
+        # Forwarding a broadcast touches no database, and with thousands of viewers on one
+        # thread those hops cost more than the forwarding itself (docs/BENCHMARKS.md, Forums).
+        if message.get("type") == "forum.event":
+            await self.forum_event(message)
+            return
+        await super().dispatch(message)
+
     async def forum_event(self, message: dict[str, Any]) -> None:
         # Rendered and serialised once per audience and language by the broadcaster.
         await self.send(text_data=message["text"])

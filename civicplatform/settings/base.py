@@ -503,3 +503,11 @@ CELERY_BEAT_SCHEDULE.update(
 FORUMS_COMMENTS_PER_MINUTE = env_int("FORUMS_COMMENTS_PER_MINUTE", 10)
 FORUMS_THREADS_PER_HOUR = env_int("FORUMS_THREADS_PER_HOUR", 5)
 FORUMS_QUESTIONS_PER_MINUTE = env_int("FORUMS_QUESTIONS_PER_MINUTE", 3)
+# Live threads send one message to every viewer of a thread. Redis pub/sub carries it once per
+# server process, which hands it to its viewers in memory; the default Redis layer queues one
+# copy per viewer in Redis and silently drops copies past its capacity. Measured with 2,000
+# viewers on one thread: docs/BENCHMARKS.md, "Forums". Pages catch up on anything missed.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }

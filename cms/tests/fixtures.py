@@ -50,9 +50,21 @@ def _publish(parent: Page, page: Page) -> Page:
     return page
 
 
+def _root_page() -> Page:
+    """Wagtail's tree root and default locale, recreated if a transactional test flushed them."""
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="fr")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root", locale=Locale.get_default())
+    return root
+
+
 def build_site_tree() -> dict[str, Page]:
     """Home, a standard page, a news index with one article, and the three legal pages, all live."""
-    root = Page.get_first_root_node()
+    root = _root_page()
     home = _publish(
         root,
         HomePage(

@@ -37,6 +37,21 @@ def same_transaction(monkeypatch):
     monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
 
 
+@pytest.fixture(params=["test-settings-layer", "redis-pubsub-layer"])
+def layer(request, settings):
+    """The layer of the test settings, then the one production uses with Redis (pub/sub)."""
+    if request.param == "redis-pubsub-layer":
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("the pub/sub layer needs Redis")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": f"test-{os.getpid()}"},
+            }
+        }
+    return request.param
+
+
 def run(scenario) -> Any:
     return async_to_sync(scenario)()
 
@@ -78,7 +93,7 @@ def test_the_tests_use_the_redis_channel_layer_whenever_redis_is_configured():
 
 
 def test_a_viewer_receives_a_new_post_as_a_fragment_for_everyone(
-    thread, citizen, resident, django_capture_on_commit_callbacks
+    layer, thread, citizen, resident, django_capture_on_commit_callbacks
 ):
     as_resident = session_headers(resident)
 
@@ -185,7 +200,7 @@ def test_a_socket_from_another_site_is_refused(thread, settings):
 
 
 def test_a_hidden_post_disappears_for_everyone_viewing(
-    thread, citizen, resident, staff, django_capture_on_commit_callbacks
+    layer, thread, citizen, resident, staff, django_capture_on_commit_callbacks
 ):
     comment = CommentFactory(target=thread, author=citizen, source="Buy cheap watches")
     as_resident = session_headers(resident)
@@ -260,7 +275,7 @@ def test_the_pages_language_chooses_the_language_of_the_fragments(thread, citize
 
 
 def test_a_pending_question_reaches_moderators_and_leaves_only_a_number_for_the_audience(
-    live_event, resident, forum_moderator, django_capture_on_commit_callbacks
+    layer, live_event, resident, forum_moderator, django_capture_on_commit_callbacks
 ):
     as_resident, as_moderator = session_headers(resident), session_headers(forum_moderator)
 
@@ -313,7 +328,7 @@ def test_pinning_a_question_updates_the_presenter_screen(
 
 
 def test_a_page_that_reconnects_catches_up_without_gaps_or_duplicates(
-    client, thread, citizen, resident, django_capture_on_commit_callbacks
+    layer, client, thread, citizen, resident, django_capture_on_commit_callbacks
 ):
     def post(text: str):
         return post_and_commit(

@@ -6,7 +6,10 @@ import datetime
 
 from petitions import charts
 
-SQUARE = {"type": "Polygon", "coordinates": [[[1.90, 47.90], [1.91, 47.90], [1.91, 47.91], [1.90, 47.91], [1.90, 47.90]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[1.90, 47.90], [1.91, 47.90], [1.91, 47.91], [1.90, 47.91], [1.90, 47.90]]],
+}
 EAST = {
     "type": "Feature",
     "geometry": {
@@ -18,7 +21,9 @@ EAST = {
 
 def test_the_timeline_is_cumulative_and_fills_days_without_signatures():
     day = datetime.date(2026, 3, 1)
-    timeline = charts.timeline([(day, 5), (day + datetime.timedelta(days=2), 3)], start=day - datetime.timedelta(days=1))
+    timeline = charts.timeline(
+        [(day, 5), (day + datetime.timedelta(days=2), 3)], start=day - datetime.timedelta(days=1)
+    )
     assert [(p.day.day, p.daily, p.total) for p in timeline.points] == [(28, 0, 0), (1, 5, 5), (2, 0, 5), (3, 3, 8)]
     assert len(timeline.polyline.split()) == 4
     assert timeline.y_ticks[0][1] == 0

@@ -124,9 +124,7 @@ def test_the_author_cannot_co_sponsor_their_own_petition(municipality, resident)
 
 
 def _in_moderation(author, **kwargs) -> Petition:
-    return PetitionFactory(
-        author=author, status=PetitionStatus.MODERATION, moderation_at=timezone.now(), **kwargs
-    )
+    return PetitionFactory(author=author, status=PetitionStatus.MODERATION, moderation_at=timezone.now(), **kwargs)
 
 
 def test_a_moderator_publishes_a_petition_for_six_months(municipality, resident, moderator):

@@ -59,7 +59,9 @@ def cast(db):
 def _petition(cast, status: str, *, kind: str = PetitionKind.CIVIC, hidden_reason: bool = False):
     petition = PetitionFactory(author=cast["author"], status=status, kind=kind)
     if status in (PetitionStatus.OPEN, PetitionStatus.ANSWERED):
-        petition.phases.create(kind="signature", starts_at=NOW - datetime.timedelta(days=1), ends_at=NOW + datetime.timedelta(days=10))
+        petition.phases.create(
+            kind="signature", starts_at=NOW - datetime.timedelta(days=1), ends_at=NOW + datetime.timedelta(days=10)
+        )
         petition.published_at = NOW - datetime.timedelta(days=1)
         petition.save()
     if hidden_reason:
@@ -99,7 +101,10 @@ def test_who_sees_a_petition_in_each_phase(cast):
 def test_who_starts_and_edits(cast):
     # The moderator persona only confirmed an e-mail address; the blocked resident lost the right.
     assert {n for n in PERSONAS if cast[n].has_perm("petitions.add_petition")} == {
-        "resident", "elector", "author", "staff"
+        "resident",
+        "elector",
+        "author",
+        "staff",
     }
     assert {n for n in PERSONAS if cast[n].has_perm("petitions.add_formal_request")} == {"elector", "author"}
     draft = _petition(cast, PetitionStatus.DRAFT)
@@ -111,7 +116,11 @@ def test_who_starts_and_edits(cast):
 def test_who_co_sponsors_a_new_petition(cast):
     gathering = _petition(cast, PetitionStatus.GATHERING)
     assert _who(cast, "petitions.cosponsor_petition", gathering) == {
-        "citizen", "resident", "elector", "moderator", "staff"
+        "citizen",
+        "resident",
+        "elector",
+        "moderator",
+        "staff",
     }
     formal = _petition(cast, PetitionStatus.GATHERING, kind=PetitionKind.FORMAL)
     assert _who(cast, "petitions.cosponsor_petition", formal) == {"elector"}
@@ -153,7 +162,8 @@ def test_signatures_are_withdrawn_only_while_gathering_or_open(cast):
 
 def test_moderators_and_staff_moderate_only_petitions_in_moderation(cast):
     assert _who(cast, "petitions.moderate_petition", _petition(cast, PetitionStatus.MODERATION)) == {
-        "moderator", "staff"
+        "moderator",
+        "staff",
     }
     assert _who(cast, "petitions.moderate_petition", _petition(cast, PetitionStatus.OPEN)) == set()
     assert {n for n in PERSONAS if cast[n].has_perm("petitions.review_signatures")} == {"moderator", "staff"}

@@ -120,7 +120,7 @@ def test_the_petition_page_shows_text_progress_chart_districts_share_links_and_c
     assert "facebook.com/sharer" in page
     assert "&lt;iframe src=" in page
     # No tracking script: the only scripts are the site's own.
-    assert "<script src=\"https://" not in page
+    assert '<script src="https://' not in page
     assert response["X-Frame-Options"] == "DENY"
 
 

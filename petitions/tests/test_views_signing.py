@@ -61,7 +61,7 @@ def test_an_invalid_anonymous_form_is_a_400_that_keeps_what_was_typed(client, pe
 
 
 def test_a_name_that_would_run_as_a_spreadsheet_formula_is_refused(client, petition):
-    response = client.post(_sign_url(petition), {**FORM, "name": "=HYPERLINK(\"x\")"})
+    response = client.post(_sign_url(petition), {**FORM, "name": '=HYPERLINK("x")'})
     assert response.status_code == 400
 
 

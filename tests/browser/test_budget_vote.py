@@ -67,7 +67,8 @@ def test_a_resident_votes_on_a_phone_changes_the_vote_and_finds_the_ballot(
     ballot_url = f"/budgets/{vote['process'].slug}/vote/ville/"
 
     page.goto(ballot_url)
-    assert page.locator("h1").count() == 1
+    assert page.locator("h1").count() == 1, page.content()[:3000]
+    assert page.locator("[data-ballot-meter]").count() == 1, page.locator("main").inner_text()
     meter = page.locator("[data-ballot-meter]")
     assert meter.get_attribute("aria-live") == "polite"
     assert_accessible(page)

@@ -255,3 +255,85 @@ def _post_in_background(thread, author, texts: list[str]) -> list:
     worker.join(timeout=20)
     assert len(posted) == len(texts)
     return posted
+
+
+def test_a_debate_has_two_sides_on_wide_screens_and_one_labelled_column_on_phones(
+    browser, asgi_server, cast, assert_accessible, assert_no_horizontal_scroll
+):
+    from forums.models import Alignment, ThreadKind
+    from forums.tests.factories import CommentFactory
+
+    debate = ThreadFactory(
+        forum=cast["thread"].forum, slug="pietonne", title="Rue du Marché piétonne le samedi ?", kind=ThreadKind.DEBATE
+    )
+    CommentFactory(target=debate, author=cast["alice"], alignment=Alignment.FOR, source="Plus sûr pour les enfants.")
+    CommentFactory(target=debate, author=cast["bob"], alignment=Alignment.AGAINST, source="Livraisons difficiles.")
+    context, page, errors = _page_for(browser, asgi_server, cast["bob"])
+    try:
+        _open_live(page, debate.get_absolute_url())
+        for_side, against_side = page.locator(".debate__side--for"), page.locator(".debate__side--against")
+        # Phone: one column, each contribution says its side in words.
+        assert against_side.bounding_box()["y"] > for_side.bounding_box()["y"] + for_side.bounding_box()["height"] - 1
+        assert for_side.locator(".alignment", has_text=_french("For")).is_visible()
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
+
+        page.set_viewport_size({"width": 1280, "height": 900})
+        left, right = for_side.bounding_box(), against_side.bounding_box()
+        assert abs(left["y"] - right["y"]) < 2
+        assert right["x"] > left["x"] + left["width"] - 1
+        assert_accessible(page)
+    finally:
+        context.close()
+    assert not errors
+
+
+def test_the_presenter_screen_follows_the_question_a_moderator_pins(
+    browser, asgi_server, cast, assert_accessible, assert_no_horizontal_scroll
+):
+    from forums.models import ThreadKind
+    from forums.services import question_moderate
+    from forums.tests.factories import QuestionFactory
+
+    event = ThreadFactory(
+        forum=cast["thread"].forum, slug="seance", title="Conseil municipal du 12 mars", kind=ThreadKind.LIVE_EVENT
+    )
+    question = QuestionFactory(thread=event, author=cast["alice"], text="Quand rouvre la piscine ?")
+    audience_context, audience, audience_errors = _page_for(browser, asgi_server, cast["bob"])
+    screen_context, screen, screen_errors = _page_for(browser, asgi_server, cast["bob"])
+    try:
+        _open_live(audience, event.get_absolute_url())
+        assert audience.get_by_text("Quand rouvre la piscine ?").is_visible()
+        assert_accessible(audience)
+        assert_no_horizontal_scroll(audience)
+        _open_live(screen, event.get_absolute_url() + "ecran/")
+        assert screen.get_by_text(_french("The next question will appear here.")).is_visible()
+
+        _in_background(lambda: question_moderate(question=question, actor=cast["moderator"], action="pin"))
+
+        screen.locator("[data-live-screen]", has_text="Quand rouvre la piscine ?").wait_for()
+        audience.locator(f"#{question.anchor} .badge", has_text=_french("On screen")).wait_for()
+        assert_accessible(screen)
+    finally:
+        audience_context.close()
+        screen_context.close()
+    assert not audience_errors
+    assert not screen_errors
+
+
+def _in_background(action) -> None:
+    """Run a service from another thread (see _post_in_background)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=20)
+    assert not failures, failures

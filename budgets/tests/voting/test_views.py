@@ -354,11 +354,12 @@ def test_staff_acting_at_the_desk_vote_for_the_person(client, staff, resident, c
 # -- finding one's ballot
 
 
-def test_find_my_ballot_shows_the_ballot_and_its_line_in_the_file(client, resident, city_projects):
+def test_find_my_ballot_shows_the_ballot_and_its_line_in_the_file(client, resident, city_projects, settings):
     client.force_login(resident)
     budget = city_projects[0].budget
     receipt = _receipt_from(_cast(client, budget, city_projects, 0, 2, follow=True))
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = client.post(reverse("budgets:ballot_find", args=[budget.process.slug]), {"receipt": receipt})
 
