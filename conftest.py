@@ -29,7 +29,10 @@ def _fresh_content_types(request):
     transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     if marker is not None and marker.kwargs.get("transaction"):
         transactional = True
-    if transactional:
+    serialized = "django_db_serialized_rollback" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("serialized_rollback")
+    )
+    if transactional and not serialized:
         from django.apps import apps
         from django.contrib.contenttypes.management import create_contenttypes
 

@@ -22,13 +22,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_site(live_server, transactional_db, django_db_serialized_rollback):
-    """The conftest's live site, emptied with TRUNCATE: a vote writes audit rows, which the
-    append-only trigger forbids to DELETE (the conftest's faster flush)."""
-    return live_server
-
-
-@pytest.fixture
 def vote(live_site, settings):
     settings.ACCOUNTS_STAFF_MFA_REQUIRED = False
     now = timezone.now()

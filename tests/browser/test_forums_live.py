@@ -14,16 +14,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from civicplatform.accounts.tests.factories import ResidentFactory
-from civicplatform.core.services import audit_log_purge
 from civicplatform.moderation.models import ModeratorAssignment
 from forums.tests.factories import ForumFactory, ThreadFactory
 
@@ -97,7 +95,7 @@ def _ensure_default_site() -> None:
 
 
 @pytest.fixture
-def cast(asgi_server) -> Iterator[dict]:
+def cast(asgi_server) -> dict:
     """A public forum thread, two residents and a moderator (not staff: no second factor to set up)."""
     _ensure_default_site()
     thread = ThreadFactory(
@@ -109,15 +107,12 @@ def cast(asgi_server) -> Iterator[dict]:
     )
     moderator = ResidentFactory(pseudonym="Modératrice")
     ModeratorAssignment.objects.create(user=moderator, title="Adjointe")
-    yield {
+    return {
         "thread": thread,
         "alice": ResidentFactory(pseudonym="Alice"),
         "bob": ResidentFactory(pseudonym="Bob"),
         "moderator": moderator,
     }
-    # The audit log is append-only (a trigger refuses DELETE): the emptying of the database
-    # after the test goes through the retention purge, its one sanctioned door.
-    audit_log_purge(timezone.now() + timedelta(days=1))
 
 
 def _page_for(browser, base_url: str, user) -> tuple:
