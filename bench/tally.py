@@ -20,8 +20,11 @@ Each rule runs once on each side with the same semantics and the same tie-breaki
 | mes-add1/pabutools (exact start, stop when exhaustive) | method_of_equal_shares(voter_budget_increment=1) |
 | mes-add1 (pabulib equalshares/add1) | fixed-budget MES in a loop from ⌊B/n⌋, +1 until the next overspends |
 
-pabutools runs in a child process killed after `--timeout` seconds and is then
-reported as "> N s" (no winners to compare). Profiles go through as_multiprofile().
+Times are CPU seconds of the process doing the tally (time.process_time), which the
+load of a shared machine disturbs far less than wall time. pabutools runs in a child
+process stopped after `--timeout` seconds of wall time and is then reported as "> N s",
+N being the CPU time it had spent tallying (no winners to compare). Profiles go through
+as_multiprofile().
 Prints a Markdown table for docs/BENCHMARKS.md (section "Budget tallies").
 """
 
@@ -99,7 +102,7 @@ def synthetic_election(voters: int, projects: int = 60, seed: int = 2026) -> Ele
 
 def ours(election: Election, rule: str) -> tuple[list[str], float, int]:
     """(winners, seconds, MES runs) for one of the rule names of RULES below."""
-    started = time.perf_counter()
+    started = time.process_time()
     runs = 0
     if rule in ("mes", "mes-add1/pabutools"):
         utility = "points" if election.uses_points else "cost"
@@ -113,7 +116,7 @@ def ours(election: Election, rule: str) -> tuple[list[str], float, int]:
     else:
         outcome = tally(election, rule, tie_breaking=CHAIN)
         winners, runs = list(outcome.selected), outcome.runs
-    return sorted(winners), time.perf_counter() - started, runs
+    return sorted(winners), time.process_time() - started, runs
 
 
 # ---- pabutools (in a child process, killed on timeout) --------------------------------
@@ -122,12 +125,12 @@ def ours(election: Election, rule: str) -> tuple[list[str], float, int]:
 def _pabutools(path: str, rule: str, queue: multiprocessing.Queue) -> None:
     from budgets.tests.pabutools_bridge import Reference
 
-    started = time.perf_counter()
+    started = time.process_time()
     reference = Reference(path)
     # Collapsing the profile (as_multiprofile) counts as tallying; reading the file does not.
-    preparation = time.perf_counter() - started - reference.parse_seconds
-    queue.put(("ready", preparation))
-    started = time.perf_counter()
+    preparation = time.process_time() - started - reference.parse_cpu_seconds
+    queue.put(("ready", reference.parse_cpu_seconds))
+    started = time.process_time()
     if rule == "greedy":
         winners = reference.greedy(CHAIN)
     elif rule == "mes":
@@ -136,7 +139,7 @@ def _pabutools(path: str, rule: str, queue: multiprocessing.Queue) -> None:
         winners = reference.mes(CHAIN, add1=True)
     else:
         winners = reference.mes_add1_pabulib(CHAIN)
-    queue.put((winners, preparation + time.perf_counter() - started))
+    queue.put((winners, preparation + time.process_time() - started))
 
 
 def theirs(path: Path, rule: str, timeout: float) -> tuple[list[str] | None, float]:
@@ -148,15 +151,23 @@ def theirs(path: Path, rule: str, timeout: float) -> tuple[list[str] | None, flo
     queue: multiprocessing.Queue = context.Queue()
     child = context.Process(target=_pabutools, args=(str(path), rule, queue))
     child.start()
+    parsing = 0.0
     try:
-        queue.get(timeout=max(timeout, 600))  # "ready": pabutools has read the file
+        _ready, parsing = queue.get(timeout=max(timeout, 600))  # pabutools has read the file
         return queue.get(timeout=timeout)
     except Empty:
-        return None, timeout
+        # The CPU time it had spent tallying when it was stopped: a lower bound of its time.
+        return None, _cpu_seconds(child.pid) - parsing
     finally:
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ---- the report -----------------------------------------------------------------------

@@ -194,6 +194,24 @@ def _run_tally(process: BudgetProcess, election: tally.Election) -> tally.Outcom
     )
 
 
+def _other_rules(process: BudgetProcess) -> list[str]:
+    """The rules the results page also counts with, for comparison (threshold: only with one set)."""
+    return [
+        rule
+        for rule in TallyRule.values
+        if rule != process.tally_rule and (rule != TallyRule.GREEDY_THRESHOLD or process.threshold)
+    ]
+
+
+def _run_other(process: BudgetProcess, election: tally.Election, rule: str) -> tally.Outcome:
+    return tally.tally(
+        election,
+        rule,
+        tie_breaking=process.tie_breaking,
+        threshold=process.threshold if rule == TallyRule.GREEDY_THRESHOLD else None,
+    )
+
+
 def _cache_key(budget: Budget, projects: list[Project]) -> str:
     process = budget.process
     settings_text = "|".join(
@@ -207,20 +225,25 @@ def _cache_key(budget: Budget, projects: list[Project]) -> str:
         ]
     )
     digest = hashlib.sha256(settings_text.encode()).hexdigest()[:24]
-    return f"budgets:outcome:v1:{budget.pk}:{ballots_version(budget)}:{digest}"
+    return f"budgets:outcome:v2:{budget.pk}:{ballots_version(budget)}:{digest}"
 
 
-def budget_outcome(budget: Budget, projects: list[Project]) -> tuple[tally.Outcome, int, dict[int, str]]:
-    """The outcome of `budget`'s vote, the number of ballots and the project codes (cached)."""
+def budget_outcome(
+    budget: Budget, projects: list[Project]
+) -> tuple[tally.Outcome, int, dict[int, str], dict[str, tally.Outcome]]:
+    """The outcome of `budget`'s vote, the number of ballots, the project codes and the
+    outcomes the other rules would have given with the same ballots (all cached)."""
     key = _cache_key(budget, projects)
     cached = cache.get(key)
     if cached is not None:
-        outcome, num_ballots = cached
-        return outcome, num_ballots, project_codes(projects)
+        outcome, num_ballots, others = cached
+        return outcome, num_ballots, project_codes(projects), others
     election, codes_by_pk = budget_election(budget, projects)
-    outcome = _run_tally(budget.process, election)
-    cache.set(key, (outcome, election.num_voters), CACHE_SECONDS)
-    return outcome, election.num_voters, codes_by_pk
+    process = budget.process
+    outcome = _run_tally(process, election)
+    others = {rule: _run_other(process, election, rule) for rule in _other_rules(process)}
+    cache.set(key, (outcome, election.num_voters, others), CACHE_SECONDS)
+    return outcome, election.num_voters, codes_by_pk, others
 
 
 # ---------------------------------------------------------------- what the page shows
@@ -236,6 +259,20 @@ class ProjectRow:
 
 
 @dataclass(frozen=True)
+class RuleComparison:
+    """What another counting rule would have funded with the same ballots."""
+
+    rule: str
+    label: str
+    description: str
+    funded: list[str]  # project titles, in funding order
+    spent: int
+    same: bool  # funds exactly what the process's own rule funds
+    added: list[str]  # titles funded by this rule and not by the official count
+    dropped: list[str]  # titles funded by the official count and not by this rule
+
+
+@dataclass(frozen=True)
 class BudgetResult:
     budget: Budget
     outcome: tally.Outcome
@@ -245,6 +282,7 @@ class BudgetResult:
     uses_points: bool
     spent: int
     chart_height: int
+    comparisons: tuple[RuleComparison, ...] = ()
 
     @property
     def selected_rows(self) -> list[ProjectRow]:
@@ -285,7 +323,7 @@ CHART_ROW = 44
 
 def budget_result(budget: Budget, projects: list[Project]) -> BudgetResult:
     process = budget.process
-    outcome, num_ballots, codes_by_pk = budget_outcome(budget, projects)
+    outcome, num_ballots, codes_by_pk, others = budget_outcome(budget, projects)
     points = process.ballot_type in (BallotType.CUMULATIVE, BallotType.RANKED)
     by_code = {codes_by_pk[project.pk]: project for project in projects}
     titles = {code: project.title for code, project in by_code.items()}
@@ -313,6 +351,21 @@ def budget_result(budget: Budget, projects: list[Project]) -> BudgetResult:
         uses_points=points,
         spent=int(outcome.spent),
         chart_height=CHART_ROW * len(rows) + 8,
+        comparisons=tuple(_comparison(rule, other, outcome, titles) for rule, other in others.items()),
+    )
+
+
+def _comparison(rule: str, other: tally.Outcome, official: tally.Outcome, titles: dict[str, str]) -> RuleComparison:
+    chosen, funded = set(official.selected), set(other.selected)
+    return RuleComparison(
+        rule=rule,
+        label=str(TallyRule(rule).label),
+        description=rule_description(other),
+        funded=[titles[code] for code in other.selected],
+        spent=int(other.spent),
+        same=chosen == funded,
+        added=[titles[code] for code in other.selected if code not in chosen],
+        dropped=[titles[code] for code in official.selected if code not in funded],
     )
 
 

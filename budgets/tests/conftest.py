@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from budgets.models import PhaseKind
+from budgets.voting.selectors import ballot_cache_clear
 
 from .factories import BudgetFactory, BudgetPhaseFactory, BudgetProcessFactory, CategoryFactory, ProjectFactory
 
@@ -20,6 +21,12 @@ def _no_staff_mfa(settings):
     # Two-factor set-up for staff is tested once, in test_views_staff.py.
     settings.ACCOUNTS_STAFF_MFA_REQUIRED = False
     settings.MAP_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ballot_cache():
+    # The ballot cache lives in the server process: a test must not see the rows of the last one.
+    ballot_cache_clear()
 
 
 def add_phase(process, kind: str, *, start_days: int, end_days: int, enabled: bool = True):

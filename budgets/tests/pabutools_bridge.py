@@ -45,9 +45,10 @@ class Reference:
     """One pabulib file loaded in pabutools, with our tie-breaking chains available."""
 
     def __init__(self, path: str) -> None:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         self.instance, profile = parse_pabulib(str(path))
         self.parse_seconds = time.perf_counter() - started  # reading the file, not tallying
+        self.parse_cpu_seconds = time.process_time() - cpu_started
         self.voters = profile.num_ballots()
         self.profile = profile.as_multiprofile()
         self.points = not isinstance(profile, AbstractApprovalProfile)

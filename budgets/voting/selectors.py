@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import formats, timezone
@@ -32,6 +34,41 @@ def ballot_get(process_slug: str, budget_slug: str) -> tuple[BudgetProcess, Budg
         raise Http404 from None
     prefetch_related_objects([budget.process], "phases", "restricted_districts")
     return budget.process, budget
+
+
+# The ballot page's process, budget and projects, kept a few seconds in each server process
+# (BUDGETS_BALLOT_CACHE_SECONDS): at the peak of a vote every voter loads the same rows, and
+# loading them took half the server time of a vote (docs/BENCHMARKS.md, "Budget ballots").
+# Saving a process, phase, budget or project empties it at once in the process that saved;
+# the others see the change within the delay. What a ballot may hold is still checked when
+# it is cast against these rows (the vote's dates to the second), and one ballot per person
+# is the database's unique constraint, which no cache can bypass.
+_ballot_cache: dict[tuple[str, str], tuple[float, BudgetProcess, Budget, list[Project]]] = {}
+
+
+def ballot_context(process_slug: str, budget_slug: str) -> tuple[BudgetProcess, Budget, list[Project]]:
+    """ballot_get() and ballot_projects(), from the short cache when it is on; 404 when unknown.
+
+    The instances may be shared by concurrent requests: callers only read them.
+    """
+    seconds = settings.BUDGETS_BALLOT_CACHE_SECONDS
+    key = (process_slug, budget_slug)
+    if seconds > 0:
+        entry = _ballot_cache.get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1], entry[2], entry[3]
+    process, budget = ballot_get(process_slug, budget_slug)
+    projects = ballot_projects(budget)
+    if seconds > 0:
+        if len(_ballot_cache) > 1000:
+            _ballot_cache.clear()
+        _ballot_cache[key] = (time.monotonic() + seconds, process, budget, projects)
+    return process, budget, projects
+
+
+def ballot_cache_clear(**kwargs: Any) -> None:
+    """Signal receiver: something a ballot shows or checks has changed."""
+    _ballot_cache.clear()
 
 
 def budget_get(process: BudgetProcess, slug: str) -> Budget:

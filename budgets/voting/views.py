@@ -116,10 +116,13 @@ def _ballot_page(
     )
 
 
-def _guard(request: HttpRequest, slug: str, budget_slug: str | None):
-    """Process, budget, participation and the refusal (an HttpResponse) if any."""
+def _guard(request: HttpRequest, slug: str, budget_slug: str | None, *, loaded: tuple | None = None):
+    """Process, budget, participation and the refusal (an HttpResponse) if any.
+
+    `loaded`: the (process, budget) already read for this budget_slug.
+    """
     if budget_slug:
-        process, budget = selectors.ballot_get(slug, budget_slug)
+        process, budget = loaded or selectors.ballot_get(slug, budget_slug)
         if not request.user.has_perm("budgets.view_process", process):
             raise PermissionDenied
     else:
@@ -168,11 +171,11 @@ def vote_index(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, slug: str, budget_slug: str) -> HttpResponse:
     """Fill and cast the ballot of one budget."""
-    process, budget, participation, refusal = _guard(request, slug, budget_slug)
+    process, budget, projects = selectors.ballot_context(slug, budget_slug)
+    process, budget, participation, refusal = _guard(request, slug, budget_slug, loaded=(process, budget))
     if refusal is not None:
         return refusal
     form_class = ballot_form_class(process)
-    projects = selectors.ballot_projects(budget)
     if request.method == "GET":
         if ballots.has_voted(elections=[budget], person=participation.person):
             messages.info(request, _("You have already voted in this budget. You can change your ballot below."))

@@ -10,6 +10,8 @@ from civicplatform.accounts.models import User, VerificationLevel
 from civicplatform.territory.models import District
 
 DEMO_PASSWORD = "demo-civic-2026"  # noqa: S105 - demo only, printed at start
+# An adult, so that the demo accounts may vote where a minimum age applies (the budget vote: 16).
+DEMO_BIRTH_YEAR = 1988
 DEMO_ACCOUNTS = [
     # e-mail, pseudonym, role, verification, staff, superuser
     ("citoyenne@demo.example", "Camille", "citizen (verified resident)", VerificationLevel.RESIDENT, False, False),
@@ -29,9 +31,13 @@ def load_demo(stdout) -> None:
                 "is_staff": is_staff,
                 "is_superuser": is_superuser,
                 "district": district,
+                "birth_year": DEMO_BIRTH_YEAR,
                 "terms_accepted_at": timezone.now(),
             },
         )
+        if not created and user.birth_year is None:
+            # Older demo databases: give the birth year that age-restricted votes (from 16) ask for.
+            User.objects.filter(pk=user.pk).update(birth_year=DEMO_BIRTH_YEAR)
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()

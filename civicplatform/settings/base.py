@@ -323,6 +323,7 @@ DEMO_LOADERS = [
     "forums.demo",
     "civicplatform.moderation.demo",
     "budgets.demo",
+    "budgets.results.demo",
 ]
 
 # ------------------------------------------------------------------------------
@@ -447,6 +448,9 @@ MAP_ATTRIBUTION = env_str(
 BUDGETS_PHOTO_MAX_BYTES = env_int("BUDGETS_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # Project ideas one person may submit (django-ratelimit syntax).
 BUDGETS_SUBMIT_RATE = env_str("BUDGETS_SUBMIT_RATE", "10/h")
+# Seconds each server process keeps a ballot's process, budget and projects in memory (0: off).
+# Edits show at once in the process that saved them, within this delay in the others.
+BUDGETS_BALLOT_CACHE_SECONDS = env_int("BUDGETS_BALLOT_CACHE_SECONDS", 5)
 
 # ------------------------------------------------------------------------------
 # ---- petitions ----

@@ -48,6 +48,26 @@ def test_the_results_page_explains_the_rule_and_why_each_project_lost(client, co
     assert "90,000 € allocated, 10 ballots" in page
 
 
+def test_the_results_page_says_what_each_other_rule_would_have_funded(client, counted):
+    budget, projects, _receipts = counted
+
+    page = client.get(_results_url(budget.process)).content.decode()
+
+    section = page[page.index("What the other counting rules would have funded") :]
+    # Greedy without skipping stops at C, which does not fit: the same two projects.
+    no_skip = section[section.index("Most votes first, stopping at the first project") :].split("</li>")[0]
+    assert "2 projects funded, 90,000 € allocated." in no_skip
+    assert "The same projects as the official count." in no_skip
+    # Equal shares: after A, B's supporters can no longer pay 50,000 € between them; C's can pay 30,000 €.
+    shares = section[section.index("<strong>Method of equal shares</strong>") :].split("</li>")[0]
+    assert "2 projects funded, 70,000 € allocated." in shares
+    assert "It would also fund: C - Composteurs." in shares
+    assert "It would not fund: B - Bancs." in shares
+    assert "Method of Equal Shares" in shares  # how that rule counts
+    # The threshold rule needs a threshold: it is left out when the process has none.
+    assert "above a vote threshold" not in section
+
+
 def test_the_chart_is_server_rendered_svg_with_a_data_table(client, counted):
     budget, projects, _receipts = counted
 

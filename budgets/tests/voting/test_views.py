@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from budgets.models import VotingScope
 from budgets.tests.factories import BudgetFactory
@@ -203,6 +204,62 @@ def test_the_hot_path_of_a_vote_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(11):
         response = _cast(client, city_projects[0].budget, city_projects, 0)
     assert response.status_code == 302
+
+
+def test_voters_after_the_first_share_the_budget_and_projects_the_server_read(
+    client, resident, city_projects, django_assert_num_queries, settings
+):
+    settings.BUDGETS_BALLOT_CACHE_SECONDS = 5
+    client.force_login(resident)
+    assert city_projects[0].title in client.get(_ballot_url(city_projects[0].budget)).content.decode()
+    # Session and user, then one transaction: ledger, ballot, audit row. The budget, its phases,
+    # districts and projects come from the few seconds' cache (11 queries without it, above).
+    with django_assert_num_queries(7):
+        response = _cast(client, city_projects[0].budget, city_projects, 0)
+    assert response.status_code == 302
+    assert SecretBallot.objects.get().choices == {"projects": [city_projects[0].pk]}
+
+
+def test_an_edit_saved_by_staff_shows_on_the_ballot_at_once(client, resident, city_projects, settings):
+    settings.BUDGETS_BALLOT_CACHE_SECONDS = 60
+    client.force_login(resident)
+    budget = city_projects[0].budget
+    client.get(_ballot_url(budget))
+
+    project = city_projects[0]
+    project.title = "Un titre corrigé"
+    project.save()
+
+    assert "Un titre corrigé" in client.get(_ballot_url(budget)).content.decode()
+
+
+def test_closing_the_vote_early_refuses_the_next_ballot_despite_the_cache(client, resident, city_projects, settings):
+    settings.BUDGETS_BALLOT_CACHE_SECONDS = 60
+    client.force_login(resident)
+    budget = city_projects[0].budget
+    assert client.get(_ballot_url(budget)).status_code == 200
+
+    phase = budget.process.phases.get(kind="voting")
+    phase.ends_at = timezone.now() - datetime.timedelta(seconds=1)
+    phase.save()
+    response = _cast(client, budget, city_projects, 0)
+
+    assert response.status_code == 403
+    assert not SecretBallot.objects.exists()
+
+
+def test_the_vote_closes_to_the_second_even_with_the_budget_in_the_cache(client, resident, city_projects, settings):
+    settings.BUDGETS_BALLOT_CACHE_SECONDS = 3600
+    client.force_login(resident)
+    budget = city_projects[0].budget
+    assert client.get(_ballot_url(budget)).status_code == 200
+    ends_at = budget.process.phases.get(kind="voting").ends_at
+
+    with time_machine.travel(ends_at + datetime.timedelta(seconds=1)):
+        response = _cast(client, budget, city_projects, 0)
+
+    assert response.status_code == 403
+    assert not SecretBallot.objects.exists()
 
 
 # -- changing a vote
