@@ -1,5 +1,5 @@
-"""Production settings with the default Redis channel layer (one queued copy per viewer) instead
-of pub/sub, for the comparison run `python -m bench.forums_ws --layer core`."""
+"""Production settings with the default Redis channel layer (messages queued in Redis lists, read
+with blocking pops) instead of pub/sub, for the comparison run `python -m bench.forums_ws --layer core`."""
 
 from __future__ import annotations
 

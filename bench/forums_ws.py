@@ -122,12 +122,18 @@ def bench_env(var_dir: Path, layer: str = "pubsub") -> dict[str, str]:
 
 def prepare_database() -> None:
     import psycopg
-    import redis
 
     with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DATABASE_NAME}")
-    redis.Redis.from_url(REDIS_URL).flushdb()  # database 14 is this benchmark's own
+
+
+def flush_redis() -> None:
+    """Database 14 is this benchmark's own. Flushed every run: the default layer keeps group
+    members in Redis for a day, and a previous run's dead viewers would still get messages."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def setup_django(env: dict[str, str], *, migrate: bool = True) -> None:
@@ -180,7 +186,13 @@ def create_threads() -> dict:
 
 
 def start_server(
-    env: dict[str, str], workers: int, log: Path, extra: list[str] | None = None, *, priority: bool = False
+    env: dict[str, str],
+    workers: int,
+    log: Path,
+    extra: list[str] | None = None,
+    *,
+    priority: bool = False,
+    conn_max_age: int = 0,
 ) -> tuple[subprocess.Popen, int, str]:
     port = free_port()
     argv = [
@@ -202,7 +214,7 @@ def start_server(
         *(extra or []),
     ]
     # As the `ws` service runs (docker-compose.yml): under ASGI persistent connections pile up.
-    env = {**env, "DJANGO_DB_CONN_MAX_AGE": "0"}
+    env = {**env, "DJANGO_DB_CONN_MAX_AGE": str(conn_max_age)}
     process = subprocess.Popen(  # noqa: S603 - fixed argv, loopback only
         argv, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -435,6 +447,12 @@ def main(argv: list[str] | None = None) -> int:
         "--uvicorn-arg", action="append", default=[], help="extra uvicorn option, e.g. --uvicorn-arg=--ws=wsproto"
     )
     parser.add_argument(
+        "--db-conn-max-age",
+        type=int,
+        default=0,
+        help="DJANGO_DB_CONN_MAX_AGE of the server (the ws service runs with 0)",
+    )
+    parser.add_argument(
         "--reuse-database", action="store_true", help=f"keep {DATABASE_NAME} from a previous run (skips migrations)"
     )
     args = parser.parse_args(argv)
@@ -454,18 +472,26 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "kernel": platform.release(),
         },
-        options={"priority": args.priority, "uvicorn_args": args.uvicorn_arg, "layer": args.layer},
+        options={
+            "priority": args.priority,
+            "uvicorn_args": args.uvicorn_arg,
+            "layer": args.layer,
+            "db_conn_max_age": args.db_conn_max_age,
+        },
     )
     with tempfile.TemporaryDirectory(prefix="bench-forums-") as tmp:
         env = bench_env(Path(tmp), args.layer)
         if not args.reuse_database:
             print(f"Preparing the {DATABASE_NAME} database (migrations, 1,000-post thread)...", flush=True)
             prepare_database()
+        flush_redis()
         setup_django(env, migrate=not args.reuse_database)
         threads = create_threads()
         log = out_dir / "forums-ws-server.log"
         log.write_text("")
-        server, port, command = start_server(env, args.workers, log, args.uvicorn_arg, priority=args.priority)
+        server, port, command = start_server(
+            env, args.workers, log, args.uvicorn_arg, priority=args.priority, conn_max_age=args.db_conn_max_age
+        )
         try:
             for viewers in args.viewers:
                 print(f"{viewers} viewers, {args.workers} worker(s):", flush=True)

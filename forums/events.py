@@ -318,7 +318,9 @@ def _compact(payload: dict[str, Any]) -> dict[str, Any]:
 
 async def _send_all(layer: Any, messages: list[tuple[str, str]]) -> None:
     for group, text in messages:
-        await layer.group_send(group, {"type": "forum.event", "text": text})
+        # The group's name travels with the event: a server process's hub follows many groups
+        # through one channel (forums/consumers.py).
+        await layer.group_send(group, {"type": "forum.event", "group": group, "text": text})
 
 
 # ---------------------------------------------------------------- catching up

@@ -12,6 +12,9 @@ from .selectors import STATUS_FILTERS
 
 POSTAL_CODE_RE = re.compile(r"^\d{5}$")
 DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# <input type="date"> and "datetime-local" only accept ISO values, whatever the site's language.
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
 # A name starting with one of these would be read as a formula by a spreadsheet (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -181,10 +184,14 @@ class RejectForm(forms.Form):
 
 class ResponseForm(forms.Form):
     text = forms.CharField(label=_("Official response"), widget=forms.Textarea(attrs={"rows": 10}))
-    responded_on = forms.DateField(label=_("Date of the response"), widget=forms.DateInput(attrs={"type": "date"}))
+    responded_on = forms.DateField(
+        label=_("Date of the response"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
     council_decision = forms.ChoiceField(label=_("Council decision"), choices=CouncilDecision.choices)
     council_meeting_on = forms.DateField(
-        label=_("Date of the council meeting"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the council meeting"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     council_details = forms.CharField(
         label=_("Council decision details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -221,10 +228,14 @@ class InvalidationForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=5)
     name_contains = forms.CharField(label=_("Name contains"), required=False, max_length=120)
     created_after = forms.DateTimeField(
-        label=_("Signed from"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Signed from"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=ISO_DATETIME),
     )
     created_before = forms.DateTimeField(
-        label=_("Signed before"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Signed before"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=ISO_DATETIME),
     )
     held_only = forms.BooleanField(label=_("Only signatures held for review"), required=False)
     confirmed = forms.BooleanField(

@@ -408,6 +408,12 @@ class Signature(models.Model):
             models.Index(fields=["petition", "created_at"], name="petsig_petition_created_idx"),
             models.Index(fields=["ip_hash", "created_at"], name="petsig_ip_created_idx"),
             models.Index(fields=["email_domain", "created_at"], name="petsig_domain_created_idx"),
+            # The outbox of confirmation e-mails (services.signing.confirmations_send).
+            models.Index(
+                fields=["id"],
+                condition=Q(user__isnull=True, confirmed_at__isnull=True, emails_sent=0),
+                name="petsig_unsent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

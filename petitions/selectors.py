@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,36 @@ def get_petition_for_user(request: HttpRequest, slug: str, perm: str = "petition
         raise Http404
     if perm != "petitions.view_petition" and not request.user.has_perm(perm, petition):
         raise PermissionDenied
+    return petition
+
+
+# slug -> (expiry on the monotonic clock, petition): see get_petition_for_signing.
+_signing_cache: dict[str, tuple[float, Petition | None]] = {}
+
+
+def petition_for_signing(slug: str) -> Petition | None:
+    """The petition with its phases, kept in this process for PETITIONS_SIGNING_CACHE_SECONDS:
+    at a signing peak every signature and every confirmation would otherwise read the same row
+    and its phases again. The deadline is still checked against the current time; only a change
+    of status or a moderation decision is seen a few seconds late."""
+    ttl = settings.PETITIONS_SIGNING_CACHE_SECONDS
+    now = time.monotonic()
+    cached = _signing_cache.get(slug) if ttl > 0 else None
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    petition = Petition.objects.select_related("rejection_reason").prefetch_related("phases").filter(slug=slug).first()
+    if ttl > 0:
+        if len(_signing_cache) > 1000:
+            _signing_cache.clear()
+        _signing_cache[slug] = (now + ttl, petition)
+    return petition
+
+
+def get_petition_for_signing(request: HttpRequest, slug: str) -> Petition:
+    """The petition an anonymous signature is posted to (see petition_for_signing)."""
+    petition = petition_for_signing(slug)
+    if petition is None or not request.user.has_perm("petitions.view_petition", petition):
+        raise Http404
     return petition
 
 

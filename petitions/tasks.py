@@ -27,6 +27,11 @@ def signature_send_confirmation(signature_id: int) -> str:
     return signing.signature_send_confirmation(signature_id=signature_id)
 
 
+@shared_task(name="petitions.send_confirmations", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def confirmations_send() -> int:
+    return signing.confirmations_send()
+
+
 @shared_task(name="petitions.send_response", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def response_send_to_signers(petition_id: int) -> int:
     return lifecycle.response_send_to_signers(petition_id=petition_id)

@@ -324,6 +324,7 @@ DEMO_LOADERS = [
     "civicplatform.moderation.demo",
     "budgets.demo",
     "budgets.results.demo",
+    "petitions.demo",
 ]
 
 # ------------------------------------------------------------------------------
@@ -491,10 +492,15 @@ PETITIONS_TRENDING_THRESHOLD = env_int("PETITIONS_TRENDING_THRESHOLD", 50)
 PETITIONS_COUNT_CACHE_SECONDS = env_int("PETITIONS_COUNT_CACHE_SECONDS", 5)
 # Confirmations ask for the stored count (lists, thresholds) to be folded at most this often.
 PETITIONS_FOLD_DEBOUNCE_SECONDS = env_int("PETITIONS_FOLD_DEBOUNCE_SECONDS", 5)
+# New anonymous signatures ask for their confirmation e-mails to be sent at most this often (one task
+# sends all the new ones), and the signature form keeps the petition in memory this long.
+PETITIONS_MAIL_DEBOUNCE_SECONDS = env_int("PETITIONS_MAIL_DEBOUNCE_SECONDS", 1)
+PETITIONS_SIGNING_CACHE_SECONDS = env_int("PETITIONS_SIGNING_CACHE_SECONDS", 5)
 RETENTION_DAYS["petition_signatures"] = env_int("RETENTION_DAYS_PETITION_SIGNATURES", 183)
 CELERY_BEAT_SCHEDULE.update(
     {
         "petitions-fold-counts": {"task": "petitions.counts_fold", "schedule": 10.0},
+        "petitions-send-confirmations": {"task": "petitions.send_confirmations", "schedule": 30.0},
         "petitions-close-expired": {"task": "petitions.close_expired", "schedule": crontab(minute="*/15")},
         "petitions-flag-trending": {"task": "petitions.flag_trending", "schedule": crontab(minute=10)},
     }
@@ -507,10 +513,10 @@ CELERY_BEAT_SCHEDULE.update(
 FORUMS_COMMENTS_PER_MINUTE = env_int("FORUMS_COMMENTS_PER_MINUTE", 10)
 FORUMS_THREADS_PER_HOUR = env_int("FORUMS_THREADS_PER_HOUR", 5)
 FORUMS_QUESTIONS_PER_MINUTE = env_int("FORUMS_QUESTIONS_PER_MINUTE", 3)
-# Live threads send one message to every viewer of a thread. Redis pub/sub carries it once per
-# server process, which hands it to its viewers in memory; the default Redis layer queues one
-# copy per viewer in Redis and silently drops copies past its capacity. Measured with 2,000
-# viewers on one thread: docs/BENCHMARKS.md, "Forums". Pages catch up on anything missed.
+# Live threads send one message per event to each server process following the thread, whose hub
+# (forums/consumers.py) hands it to its viewers in memory. Redis pub/sub carries it without the
+# default layer's blocking reads, which timed out under load with 2,000 viewers on one thread:
+# docs/BENCHMARKS.md, "Forums". Pages catch up on anything missed.
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}

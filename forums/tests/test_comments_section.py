@@ -182,6 +182,23 @@ def test_sorting_by_newest_oldest_and_best(article, citizen):
     assert '<a href="?tri_commentaires=meilleurs#comments" aria-current="true">Best</a>' in best
 
 
+def test_most_discussed_counts_every_reply_under_a_comment_but_not_deleted_ones(article, citizen):
+    quiet = CommentFactory(target=article)
+    # One direct reply, answered twice down the chain: three replies in all.
+    chain = CommentFactory(target=article)
+    CommentFactory(parent=CommentFactory(parent=CommentFactory(parent=chain)))
+    # Newer, with two replies and two more that their authors deleted.
+    lively = CommentFactory(target=article)
+    CommentFactory.create_batch(2, parent=lively)
+    CommentFactory.create_batch(2, parent=lively, deleted_at=timezone.now(), source="", body="")
+
+    html = render_section(article, citizen, tri_commentaires="discutes")
+
+    top_level = {str(c.public_id) for c in (quiet, chain, lively)}
+    assert [cid for cid in comment_ids(html) if cid in top_level] == [str(c.public_id) for c in (chain, lively, quiet)]
+    assert '<a href="?tri_commentaires=discutes#comments" aria-current="true">Most discussed</a>' in html
+
+
 def test_top_level_comments_come_twenty_per_page(article, citizen):
     CommentFactory.create_batch(25, target=article)
 

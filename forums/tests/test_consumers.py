@@ -392,3 +392,143 @@ def test_a_broadcast_that_fails_is_logged_and_never_breaks_the_post(thread, citi
 
     assert "Broadcasting forum event" in caplog.text
     assert get_channel_layer() is not None
+
+
+def test_viewers_keep_receiving_when_the_first_one_leaves_and_a_newcomer_after_all_left(
+    layer, thread, citizen, django_capture_on_commit_callbacks
+):
+    """The process follows the group while any of its sockets does: the first one to come
+    leaving takes nothing away from the others."""
+    anonymous = session_headers()
+
+    async def scenario():
+        first, second, third = (socket(thread, anonymous) for _ in range(3))
+        for viewer in (first, second, third):
+            assert (await viewer.connect())[0]
+        await first.disconnect()
+        await post_and_commit(
+            django_capture_on_commit_callbacks, lambda: comment_create(author=citizen, target=thread, text="Still live")
+        )
+        received = [await viewer.receive_json_from(timeout=5) for viewer in (second, third)]
+        await second.disconnect()
+        await post_and_commit(
+            django_capture_on_commit_callbacks, lambda: comment_create(author=citizen, target=thread, text="And now?")
+        )
+        received.append(await third.receive_json_from(timeout=5))
+        await third.disconnect()
+        # Everyone left, so the process stopped following the thread; a newcomer starts again.
+        fourth = socket(thread, anonymous)
+        assert (await fourth.connect())[0]
+        await post_and_commit(
+            django_capture_on_commit_callbacks, lambda: comment_create(author=citizen, target=thread, text="Anyone?")
+        )
+        received.append(await fourth.receive_json_from(timeout=5))
+        await fourth.disconnect()
+        return received
+
+    assert [event["seq"] for event in run(scenario)] == [1, 1, 2, 3]
+
+
+def test_each_socket_gets_only_the_events_of_its_own_thread(
+    layer, forum, thread, citizen, django_capture_on_commit_callbacks
+):
+    """One channel per server process follows every thread its sockets follow: an event of
+    one thread must reach that thread's viewers only."""
+    from forums.tests.factories import ThreadFactory
+
+    other = ThreadFactory(forum=forum, slug="bancs", title="Benches?")
+    anonymous = session_headers()
+
+    async def scenario():
+        here, there = socket(thread, anonymous), socket(other, anonymous)
+        for viewer in (here, there):
+            assert (await viewer.connect())[0]
+        comment = await post_and_commit(
+            django_capture_on_commit_callbacks, lambda: comment_create(author=citizen, target=other, text="Yes, please")
+        )
+        received = await there.receive_json_from(timeout=5)
+        nothing_here = await here.receive_nothing(timeout=0.5)
+        await here.disconnect()
+        await there.disconnect()
+        return comment, received, nothing_here
+
+    comment, received, nothing_here = run(scenario)
+
+    assert received["id"] == comment.anchor
+    assert nothing_here
+
+
+def test_a_failed_read_from_the_layer_is_logged_and_the_viewers_stay_connected(
+    layer, thread, citizen, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis hiccups: the process's reader logs it and reads again; no socket is closed."""
+    from forums import consumers
+
+    monkeypatch.setattr(consumers, "RETRY_SECONDS", 0)
+    channel_layer = get_channel_layer()
+    real_receive = channel_layer.receive
+    failures: list[str] = []
+
+    async def flaky_receive(channel):
+        if not failures:
+            failures.append(channel)
+            raise ConnectionError("Redis went away")
+        return await real_receive(channel)
+
+    monkeypatch.setattr(channel_layer, "receive", flaky_receive)
+    anonymous = session_headers()
+
+    async def scenario():
+        viewer = socket(thread, anonymous)
+        assert (await viewer.connect())[0]
+        await post_and_commit(
+            django_capture_on_commit_callbacks, lambda: comment_create(author=citizen, target=thread, text="Still here")
+        )
+        event = await viewer.receive_json_from(timeout=5)
+        await viewer.disconnect()
+        return event
+
+    assert run(scenario)["seq"] == 1
+    assert failures
+    assert "Reading live forum events failed" in caplog.text
+
+
+def test_a_viewer_that_stops_reading_is_closed_without_holding_up_the_others(monkeypatch):
+    """A phone that lost its network: its socket stops accepting events. The viewers served
+    with it get each event anyway, and it is closed (its page reconnects and catches up)."""
+    import asyncio
+
+    from forums import consumers
+
+    monkeypatch.setattr(consumers, "SLOW_VIEWER_SECONDS", 0.2)
+
+    class Viewer:
+        def __init__(self, stuck: bool = False) -> None:
+            self.stuck, self.received, self.closed_with, self.attempts = stuck, [], [], 0
+
+        async def deliver(self, text: str) -> None:
+            self.attempts += 1
+            if self.stuck:
+                await asyncio.Event().wait()  # never accepts anything
+            self.received.append(text)
+
+        async def close(self, code: int) -> None:
+            self.closed_with.append(code)
+
+    async def scenario():
+        hub = consumers.Hub()
+        stuck, others = Viewer(stuck=True), [Viewer() for _ in range(5)]
+        hub.members["thread.public.fr"] = {stuck, *others}
+        await asyncio.wait_for(hub.fan_out("thread.public.fr", "first"), timeout=5)
+        await asyncio.gather(*hub.closing)
+        await asyncio.wait_for(hub.fan_out("thread.public.fr", "second"), timeout=5)
+        await asyncio.gather(*hub.closing)
+        return stuck, others, hub
+
+    stuck, others, hub = async_to_sync(scenario)()
+
+    assert [viewer.received for viewer in others] == [["first", "second"]] * 5
+    # Closed once, and never offered the second event: nobody waits for it any more.
+    assert stuck.closed_with == [consumers.TOO_SLOW]
+    assert stuck.attempts == 1
+    assert stuck not in hub.members["thread.public.fr"]

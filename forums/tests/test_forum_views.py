@@ -432,3 +432,24 @@ def test_an_unconfirmed_account_reads_but_does_not_get_the_composer(client, thre
 
     assert "Confirm your e-mail address" in html
     assert 'data-viewer="anonymous"' in html
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def test_a_participant_reports_a_comment_from_the_thread_page(client, thread, citizen, resident):
+    from civicplatform.moderation.models import Report
+
+    comment = CommentFactory(target=thread, author=resident, source="Buy cheap watches here")
+    client.force_login(citizen)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    links = re.findall(r'<a class="report-link" href="([^"]+)"', page)
+    comment_link = next(link for link in links if str(comment.public_id) in link)
+
+    response = client.post(comment_link.split("?")[0], {"category": "spam", "next": thread.get_absolute_url()})
+
+    assert response.status_code == 302
+    assert response.url.startswith(thread.get_absolute_url())
+    report = Report.objects.get()
+    assert report.content == comment
+    assert report.reporter == citizen

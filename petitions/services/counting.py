@@ -49,7 +49,9 @@ def fold_request(petition_id: int) -> None:
     """
     from ..tasks import counts_fold as counts_fold_task
 
-    debounce = settings.PETITIONS_FOLD_DEBOUNCE_SECONDS
+    # Tasks run inline without a worker (`make run`): a skipped request would have no later
+    # run to catch up, and no beat runs the periodic fold either.
+    debounce = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.PETITIONS_FOLD_DEBOUNCE_SECONDS
     if debounce > 0 and not cache.add(f"petitions:fold:{petition_id}", 1, timeout=debounce):
         return
     counts_fold_task.apply_async(args=[[petition_id]], countdown=max(debounce, 0))

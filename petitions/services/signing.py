@@ -13,6 +13,9 @@ A lost race ends in IntegrityError, turned into "you have already signed".
 from __future__ import annotations
 
 import datetime
+import math
+import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from uuid import UUID
@@ -205,16 +208,36 @@ def signature_sign(
 # ---------------------------------------------------------------------------- without an account
 
 
+# key -> (expiry on the monotonic clock, value): lookups every anonymous signature needs, kept in
+# this process for PETITIONS_SIGNING_CACHE_SECONDS on top of the shared cache. At a signing peak
+# each round trip to Redis costs as much as the rest of the request; an edit of the disposable
+# domains or of the districts reaches every process within those seconds.
+_local_cache: dict[str, tuple[float, Any]] = {}
+
+
+def _local(key: str, load: Callable[[], Any]) -> Any:
+    ttl = settings.PETITIONS_SIGNING_CACHE_SECONDS
+    if ttl <= 0:
+        return load()
+    now = time.monotonic()
+    cached = _local_cache.get(key)
+    if cached is None or cached[0] <= now:
+        cached = _local_cache[key] = (now + ttl, load())
+    return cached[1]
+
+
 def _disposable_domains() -> frozenset[str]:
-    domains = cache.get(DISPOSABLE_CACHE_KEY)
-    if domains is None:
-        domains = frozenset(DisposableDomain.objects.values_list("domain", flat=True))
-        cache.set(DISPOSABLE_CACHE_KEY, domains, 60)
-    return domains
+    def load() -> frozenset[str]:
+        domains = cache.get(DISPOSABLE_CACHE_KEY)
+        if domains is None:
+            domains = frozenset(DisposableDomain.objects.values_list("domain", flat=True))
+            cache.set(DISPOSABLE_CACHE_KEY, domains, 60)
+        return domains
+
+    return _local(DISPOSABLE_CACHE_KEY, load)
 
 
-def district_for_postal_code(postal_code: str) -> int | None:
-    """The district of a postal code when only one district has it (a code may span several)."""
+def _districts_by_postal_code() -> dict[str, list[int]]:
     mapping = cache.get(DISTRICTS_CACHE_KEY)
     if mapping is None:
         mapping = {}
@@ -222,8 +245,38 @@ def district_for_postal_code(postal_code: str) -> int | None:
             for code in codes or []:
                 mapping.setdefault(code, []).append(district_id)
         cache.set(DISTRICTS_CACHE_KEY, mapping, 300)
-    candidates = mapping.get(postal_code, [])
+    return mapping
+
+
+def district_for_postal_code(postal_code: str) -> int | None:
+    """The district of a postal code when only one district has it (a code may span several)."""
+    candidates = _local(DISTRICTS_CACHE_KEY, _districts_by_postal_code).get(postal_code, [])
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _window_counts(keys: list[str], *, seconds: int = 3600) -> list[int]:
+    """Count one more event under each key, in fixed windows that expire after `seconds`.
+
+    With Redis, all the keys in one round trip (INCR, then EXPIRE NX so that the window is
+    not pushed back); with another cache (local development), one key at a time.
+    """
+    if not keys:
+        return []
+    client_for = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client_for is not None:
+        names = [cache.make_and_validate_key(key) for key in keys]
+        pipeline = client_for(names[0], write=True).pipeline(transaction=False)
+        for name in names:
+            pipeline.incr(name)
+            pipeline.expire(name, seconds, nx=True)
+        return [int(value) for value in pipeline.execute()[::2]]
+    counts = []
+    for key in keys:
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:
+            counts.append(1 if cache.add(key, 1, timeout=seconds) else cache.incr(key))
+    return counts
 
 
 def hold_reason_for(
@@ -233,27 +286,26 @@ def hold_reason_for(
 
     The person is never told: they get the same page and the same e-mail, so an
     abuser learns nothing and a real signer caught by a shared connection loses
-    nothing once a moderator releases the signature.
+    nothing once a moderator releases the signature. The limits count signatures
+    per petition in fixed one-hour windows, kept in the cache (Redis, one round trip
+    for both) so that the signing path runs no counting query; the hourly report of
+    unusual activity and the invalidations work on the rows themselves.
     """
     if domain in _disposable_domains():
         return HoldReason.DISPOSABLE
     if proof_ok is False:
         return HoldReason.NO_PROOF
-    hour_ago = now - datetime.timedelta(hours=1)
-    per_ip = settings.PETITIONS_HOLD_PER_IP_PER_HOUR
-    if per_ip and (
-        Signature.objects.filter(petition=petition, ip_hash=connection, created_at__gte=hour_ago).count() >= per_ip
-    ):
-        return HoldReason.IP_RATE
+    hour = now.strftime("%Y%m%d%H")
+    limits = []
+    if per_ip := settings.PETITIONS_HOLD_PER_IP_PER_HOUR:
+        limits.append((f"petitions:rate:{petition.pk}:ip:{connection}:{hour}", per_ip, HoldReason.IP_RATE))
     per_domain = settings.PETITIONS_HOLD_PER_DOMAIN_PER_HOUR
-    if (
-        per_domain
-        and domain
-        and domain not in settings.PETITIONS_COMMON_EMAIL_DOMAINS
-        and Signature.objects.filter(petition=petition, email_domain=domain, created_at__gte=hour_ago).count()
-        >= per_domain
-    ):
-        return HoldReason.DOMAIN_RATE
+    if per_domain and domain and domain not in settings.PETITIONS_COMMON_EMAIL_DOMAINS:
+        limits.append((f"petitions:rate:{petition.pk}:domain:{domain}:{hour}", per_domain, HoldReason.DOMAIN_RATE))
+    counts = _window_counts([key for key, _limit, _reason in limits])
+    for (_key, limit, reason), count in zip(limits, counts, strict=True):
+        if count > limit:
+            return reason
     return HoldReason.NONE
 
 
@@ -305,7 +357,7 @@ def signature_sign_anonymous(
                 target=petition,
                 data={"signature": str(signature.public_id), "kind": petition.kind, "held": hold},
             )
-            transaction.on_commit(partial(_enqueue_confirmation, signature.pk))
+            transaction.on_commit(confirmations_request)
     except IntegrityError:
         existing = Signature.objects.filter(petition=petition, email_canonical=canonical).first()
         if existing is None:
@@ -319,6 +371,56 @@ def _enqueue_confirmation(signature_id: int) -> None:
     from ..tasks import signature_send_confirmation as signature_send_confirmation_task
 
     signature_send_confirmation_task.delay(signature_id)
+
+
+def confirmations_request() -> None:
+    """Ask for the confirmation e-mails of new signatures to be sent, at most once per
+    PETITIONS_MAIL_DEBOUNCE_SECONDS: the new rows are the outbox, and one task sends them
+    all, instead of one queued task per signature on the signing path."""
+    from ..tasks import confirmations_send as confirmations_send_task
+
+    # Tasks run inline without a worker (`make run`): the e-mails go at once, or a signer whose
+    # request was skipped would wait for a run that never comes (no beat either).
+    debounce = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.PETITIONS_MAIL_DEBOUNCE_SECONDS
+    if debounce > 0:
+        # A run this process scheduled less than `debounce` seconds ago has not started yet, and
+        # will see this signature (committed before this call): no need to ask Redis either.
+        now = time.monotonic()
+        if now - _confirmations_requested_at[0] < debounce:
+            return
+        if not cache.add("petitions:confirmations-requested", 1, timeout=debounce):
+            return
+        _confirmations_requested_at[0] = now
+    confirmations_send_task.apply_async(countdown=max(debounce, 0))
+
+
+# When this process last asked for a run of confirmations_send (monotonic clock).
+_confirmations_requested_at = [-math.inf]
+
+
+def confirmations_send(*, batch_size: int = 200) -> int:
+    """Send the first confirmation e-mail of every new anonymous signature (task; safe to run twice
+    or concurrently: rows are locked with SKIP LOCKED and marked in the transaction that sends)."""
+    from django.core.mail import get_connection
+
+    from .. import emails
+
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Signature.objects.filter(
+                    user__isnull=True, confirmed_at__isnull=True, emails_sent=0, email__isnull=False
+                )
+                .select_related("petition")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return sent
+            get_connection().send_messages([emails.confirmation_email(signature=signature) for signature in batch])
+            Signature.objects.filter(pk__in=[signature.pk for signature in batch]).update(emails_sent=1)
+            sent += len(batch)
 
 
 def signature_send_confirmation(*, signature_id: int) -> str:
@@ -378,14 +480,22 @@ def signature_for_withdrawal(token: str) -> Signature:
     return _signature_for(token, salt=WITHDRAW_SALT, max_age=None)
 
 
-def signature_confirm(*, token: str, now: datetime.datetime | None = None) -> Signature:
-    """Confirm an e-mailed signature (idempotent). A held signature stays held, confirmed, until
-    a moderator releases it; the page says the same thing either way."""
+def signature_confirm(
+    *, token: str | None = None, signature: Signature | None = None, now: datetime.datetime | None = None
+) -> Signature:
+    """Confirm an e-mailed signature (idempotent), given the link's token or the signature the
+    link was already checked for. A held signature stays held, confirmed, until a moderator
+    releases it; the page says the same thing either way."""
+    from .. import selectors
+
     now = now or timezone.now()
-    signature = signature_for_confirmation(token)
+    if signature is None:
+        signature = signature_for_confirmation(token)
     if signature.confirmed_at or signature.state == SignatureState.INVALIDATED:
         return signature
-    if not signature.petition.is_signature_open(now):
+    # The petition and its phases as the signature form keeps them: no query at a peak.
+    petition = selectors.petition_for_signing(signature.petition.slug) or signature.petition
+    if not petition.is_signature_open(now):
         raise ValidationError(_("This petition closed before you confirmed your signature."), code="closed")
     state = SignatureState.VALIDATED if signature.state == SignatureState.PENDING else signature.state
     with transaction.atomic():
@@ -399,7 +509,10 @@ def signature_confirm(*, token: str, now: datetime.datetime | None = None) -> Si
                 data={"signature": str(signature.public_id), "state": state},
             )
             transaction.on_commit(partial(fold_request, signature.petition_id))
-    signature.refresh_from_db()
+    if updated:
+        signature.confirmed_at, signature.state = now, state
+    else:  # confirmed meanwhile by another click on the same link
+        signature.refresh_from_db()
     return signature
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from civicplatform.moderation.models import ModeratorAssignment
@@ -17,6 +19,8 @@ def _petition_settings(settings):
     # test_counting.py switches them back on where that is the point.
     settings.PETITIONS_COUNT_CACHE_SECONDS = 0
     settings.PETITIONS_FOLD_DEBOUNCE_SECONDS = 0
+    settings.PETITIONS_MAIL_DEBOUNCE_SECONDS = 0
+    settings.PETITIONS_SIGNING_CACHE_SECONDS = 0
     settings.ACCOUNTS_STAFF_MFA_REQUIRED = False
     settings.ALTCHA_ENABLED = False
 
@@ -26,11 +30,19 @@ def _fresh_petition_caches():
     """Rows of a previous test are rolled back; lookups cached in (shared) Redis must go with them."""
     from django.core.cache import cache
 
-    from ..services.signing import DISPOSABLE_CACHE_KEY, DISTRICTS_CACHE_KEY
+    from .. import selectors
+    from ..services import signing
 
-    cache.delete_many([DISPOSABLE_CACHE_KEY, DISTRICTS_CACHE_KEY])
+    def forget() -> None:
+        cache.delete_many([signing.DISPOSABLE_CACHE_KEY, signing.DISTRICTS_CACHE_KEY])
+        # And what each process keeps in memory at a signing peak.
+        signing._local_cache.clear()
+        signing._confirmations_requested_at[0] = -math.inf
+        selectors._signing_cache.clear()
+
+    forget()
     yield
-    cache.delete_many([DISPOSABLE_CACHE_KEY, DISTRICTS_CACHE_KEY])
+    forget()
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ def test_the_displayed_count_may_lag_a_few_seconds_and_equals_the_rows_once_sett
 
 def test_a_fold_is_asked_for_at_most_once_per_window(settings, petition):
     settings.PETITIONS_FOLD_DEBOUNCE_SECONDS = 30
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker and beat run the tasks, as deployed
     from django.core.cache import cache
 
     cache.delete(f"petitions:fold:{petition.pk}")
@@ -113,3 +114,73 @@ def test_the_progress_bar_aims_at_the_next_threshold(petition):
     assert done.goal == 2000
     assert done.percent == 100
     assert len(done.reached) == 2
+
+
+def test_new_signatures_are_e_mailed_by_one_task_rather_than_one_task_each(
+    settings, petition, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.core.cache import cache
+
+    settings.PETITIONS_MAIL_DEBOUNCE_SECONDS = 30
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker and beat run the tasks, as deployed
+    cache.delete("petitions:confirmations-requested")
+    with (
+        mock.patch("petitions.tasks.confirmations_send.apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for number in range(5):
+            signing.signature_sign_anonymous(
+                petition=petition, name="Jeanne", email=f"j{number}@example.net", postal_code="45100", ip="192.0.2.9"
+            )
+    cache.delete("petitions:confirmations-requested")
+    assert apply_async.call_count == 1
+    assert mail.outbox == []
+    assert signing.confirmations_send() == 5
+    assert signing.confirmations_send() == 0
+    assert sorted(message.to[0] for message in mail.outbox) == [f"j{n}@example.net" for n in range(5)]
+
+
+def test_without_a_worker_every_signer_gets_the_e_mail_and_every_confirmation_is_folded(
+    settings, client, petition, django_capture_on_commit_callbacks
+):
+    """`make run` has no Celery worker nor beat (tasks run inline): nothing may wait for a later run."""
+    from django.core import mail
+    from django.core.cache import cache
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PETITIONS_MAIL_DEBOUNCE_SECONDS = 30
+    settings.PETITIONS_FOLD_DEBOUNCE_SECONDS = 30
+    cache.delete_many(["petitions:confirmations-requested", f"petitions:fold:{petition.pk}"])
+    signatures = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            signature, _created = signing.signature_sign_anonymous(
+                petition=petition, name="Jeanne", email=f"j{number}@example.net", postal_code="45100", ip="192.0.2.9"
+            )
+            signatures.append(signature)
+    assert sorted(message.to[0] for message in mail.outbox) == [f"j{n}@example.net" for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for signature in signatures:
+            signing.signature_confirm(token=signing.confirmation_token(signature))
+    petition.refresh_from_db()
+    assert petition.signature_count == 3
+
+
+def test_the_signature_form_reads_the_petition_once_per_cache_window(settings, client, petition):
+    from django.urls import reverse
+
+    from petitions import selectors as petition_selectors
+
+    settings.PETITIONS_SIGNING_CACHE_SECONDS = 60
+    petition_selectors._signing_cache.clear()
+    url = reverse("petitions:sign", args=[petition.slug])
+    form = {"name": "Jeanne Martin", "postal_code": "45100", "consent": "on"}
+    client.post(url, {**form, "email": "a@example.net"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {**form, "email": "b@example.net"})
+    petition_selectors._signing_cache.clear()
+    assert response.status_code == 302
+    table = f'"{Petition._meta.db_table}"'
+    assert not [q["sql"] for q in queries.captured_queries if f"FROM {table}" in q["sql"]]
+    assert Signature.objects.filter(petition=petition).count() == 2

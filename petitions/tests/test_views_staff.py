@@ -109,3 +109,9 @@ def test_the_signatory_list_for_the_mayor_is_for_staff_and_every_export_is_audit
 def test_a_civic_petition_has_no_signatory_list(client, petition, staff):
     client.force_login(staff)
     assert client.get(reverse("petitions:signatories_export", args=[petition.slug])).status_code == 403
+
+
+def test_date_fields_are_prefilled_in_the_iso_format_browsers_need(client, petition, staff):
+    client.force_login(staff)
+    page = client.get(reverse("petitions:respond", args=[petition.slug])).content.decode()
+    assert f'type="date" name="responded_on" value="{timezone.localdate().isoformat()}"' in page

@@ -30,7 +30,11 @@ def _sign_rate(group: str, request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = selectors.get_petition_for_user(request, slug)
+    if request.method == "POST" and not request.user.is_authenticated:
+        # The hot path of a signing peak: no query for the petition itself.
+        petition = selectors.get_petition_for_signing(request, slug)
+    else:
+        petition = selectors.get_petition_for_user(request, slug)
     if request.user.is_authenticated:
         return _sign_logged_in(request, petition)
     if not request.user.has_perm("petitions.sign_petition_anonymously", petition):
@@ -139,7 +143,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "petitions/confirm.html", {"petition": petition, "signature": signature})
     try:
-        signing.signature_confirm(token=token)
+        signing.signature_confirm(signature=signature)
     except ValidationError as error:
         return render(
             request, "petitions/link_error.html", {"message": error.messages[0], "petition": petition}, status=400

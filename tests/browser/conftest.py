@@ -88,6 +88,7 @@ def _flush_with_delete() -> Iterator[None]:
     Session-scoped, so it is in place before pytest-django's autouse live-server helper
     sets up the database for the first test.
     """
+    from django.apps import apps
     from django.core.management.color import no_style
     from django.db.backends.base.creation import BaseDatabaseCreation
     from django.db.backends.postgresql.operations import DatabaseOperations
@@ -111,7 +112,12 @@ def _flush_with_delete() -> Iterator[None]:
         if leftovers:
             tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
             connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
-        return restore(self, data)
+        restore(self, data)
+        # The restored rows carry their ids; a flush that reset the sequences (the `flush`
+        # command's default) would otherwise hand the same ids to the next new rows.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(statement)
 
     DatabaseOperations.sql_flush = delete
     BaseDatabaseCreation.deserialize_db_from_string = restore_into_empty_tables
