@@ -117,7 +117,8 @@ class Result:
 def bench_env(var_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="civicplatform.settings.production",
+        # BENCH_SETTINGS: another settings module to compare with (e.g. one changing one setting).
+        DJANGO_SETTINGS_MODULE=os.environ.get("BENCH_SETTINGS", "civicplatform.settings.production"),
         DJANGO_SECRET_KEY="bench-" + "x" * 60,
         VERIFICATION_HMAC_KEY="bench-verification-key",
         DATABASE_URL=DATABASE_URL,
@@ -223,15 +224,35 @@ def step_create(budget_slug: str, voters: int, out: str) -> dict:
     backend = "django.contrib.auth.backends.ModelBackend"
     lines = []
     sessions = []
+    cached = {}
     for user in users:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        cached[key] = data
         lines.append(f"{key} {get_random_string(32)}")
     Session.objects.bulk_create(sessions, batch_size=5000)
+    _sessions_cache(cached)
     Path(out).write_text("\n".join(lines) + "\n")
     chosen = "&".join(f"projects={project.public_id}" for project in projects[:3])  # 60 000 € of 100 000 €
     return {"body": f"{chosen}&action=cast", "path": f"/budgets/{PROCESS_SLUG}/vote/{budget_slug}/"}
+
+
+def _sessions_cache(sessions: dict[str, dict]) -> None:
+    """With cached_db sessions, put them in the cache too, as a login does (SessionStore.save writes both)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.core.cache import caches
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    prefix = getattr(store_class, "cache_key_prefix", None)
+    if prefix is None:
+        return
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    items = list(sessions.items())
+    for start in range(0, len(items), 5000):
+        cache.set_many({prefix + key: data for key, data in items[start : start + 5000]}, timeout=24 * 3600)
 
 
 def step_count(budget_slug: str) -> dict:

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from civicplatform.core import views as core_views
 from cms import views as cms_views
+from opendata.api import api as opendata_api
 
 handler400 = "frontend.views.bad_request"
 handler403 = "frontend.views.permission_denied"
@@ -29,6 +30,10 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("budgets/", include("budgets.urls")),
     path("petitions/", include("petitions.urls")),
+    path("jurys/", include("consultations.juries.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("open-data/", include("opendata.urls")),
+    path("api/v1/", opendata_api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

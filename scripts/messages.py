@@ -34,7 +34,12 @@ APP_DIRS = [
     "budgets",
     "petitions",
     "consultations",
+    "consultations/juries",
+    "opendata",
 ]
+
+# An app folder nested in another keeps its own catalogue: the outer app skips it.
+EXTRA_IGNORES = {"consultations": ["juries/*"]}
 
 
 def app_dirs(selected: list[str]) -> list[Path]:
@@ -75,6 +80,7 @@ def make_messages(app_dir: Path) -> None:
                 "tests/*",
                 "-i",
                 "migrations/*",
+                *[arg for pattern in EXTRA_IGNORES.get(app_dir.name, []) for arg in ("-i", pattern)],
             ],
         )
 

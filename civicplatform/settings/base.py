@@ -71,7 +71,11 @@ else:
 # ------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, reusing one client per pool (civicplatform/core/cache.py).
+    CACHES = {"default": {"BACKEND": "civicplatform.core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written to both: a logged-in request no longer
+    # queries PostgreSQL for its session, and a flushed or evicted cache loses none.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -119,6 +123,7 @@ THIRD_PARTY_APPS = [
     "axes",
     "channels",
     "rules.apps.AutodiscoverRulesConfig",
+    "ninja",  # serves the API docs' assets locally (opendata)
 ]
 LOCAL_APPS = [
     "civicplatform.core",
@@ -132,6 +137,9 @@ LOCAL_APPS = [
     "forums",
     "budgets",
     "petitions",
+    "consultations.juries",
+    "consultations",
+    "opendata",
     "cms",
     "frontend",
 ]
@@ -207,6 +215,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "opendata.visits.VisitCounterMiddleware",
 ]
 
 # ------------------------------------------------------------------------------
@@ -324,6 +333,8 @@ DEMO_LOADERS = [
     "civicplatform.moderation.demo",
     "budgets.demo",
     "budgets.results.demo",
+    "consultations.juries.demo",
+    "consultations.demo",
     "petitions.demo",
 ]
 
@@ -521,3 +532,23 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
     }
+
+# ------------------------------------------------------------------------------
+# ---- opendata ----
+# ------------------------------------------------------------------------------
+# Published counts from 1 to this minus one are left empty (statistical secrecy: a cell of one
+# or two people of a district on a day can point at a person).
+OPENDATA_MIN_COUNT = env_int("OPENDATA_MIN_COUNT", 5)
+# Datasets and API answers are cached this long (0: not cached).
+OPENDATA_CACHE_SECONDS = env_int("OPENDATA_CACHE_SECONDS", 300)
+# Public API: requests per minute and per address.
+OPENDATA_API_RATE = env_str("OPENDATA_API_RATE", "120/m")
+# The impact dashboards read summary tables that this task refreshes.
+CELERY_BEAT_SCHEDULE["opendata-impact-compute"] = {"task": "opendata.impact_compute", "schedule": crontab(minute=20)}
+
+# ------------------------------------------------------------------------------
+# ---- juries ----
+# ------------------------------------------------------------------------------
+# Volunteers' names and contact details, and the invited addresses, are wiped this long after the
+# jury's last phase ends (the published draw files only ever hold pseudonyms).
+RETENTION_DAYS["jury_volunteers"] = env_int("RETENTION_DAYS_JURY_VOLUNTEERS", 180)

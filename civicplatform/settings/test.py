@@ -63,7 +63,7 @@ if REDIS_URL:
     _prefix = f"test-{os.getpid()}"
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "civicplatform.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _prefix,
         }

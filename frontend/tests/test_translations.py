@@ -119,11 +119,13 @@ for folder in sys.argv[1:]:
 
 
 def _copy_sources(source: Path, target: Path) -> None:
+    # An app inside another app's folder (consultations/juries) has its own catalogue.
     def ignore(directory: str, names: list[str]) -> list[str]:
         return [
             name
             for name in names
             if name in SKIP_FOLDERS
+            or (Path(directory) / name / "apps.py").exists()
             or (not (Path(directory) / name).is_dir() and Path(name).suffix not in SOURCE_SUFFIXES)
         ]
 

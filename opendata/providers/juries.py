@@ -1,0 +1,176 @@
+"""Citizen juries: the panel drawn by lot, by feature, and how fair each selection was.
+
+The juries app already publishes, on each selection's page, the panel's seats per quota
+line and every volunteer's selection probability under a pseudonym. Open data keeps to
+aggregates: seats per feature value against the quota, and per selection the spread of
+the probabilities (lowest, median, highest), never a pseudonym, a name or a contact.
+Selections from a pool smaller than OPENDATA_MIN_COUNT are left out.
+
+Seats are published exactly, as on the jury's page: a panel's composition against its
+quotas is the public account of the draw (a seat of 2 is not a count of respondents).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import statistics
+
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from opendata.registry import ColumnType as T
+from opendata.registry import Dataset, Rows, columns, register_dataset, register_participation
+from opendata.suppression import min_count
+
+
+def _runs(*statuses: str) -> list:
+    from consultations.juries.models import SelectionRun
+
+    return list(
+        SelectionRun.objects.filter(jury__published=True, status__in=statuses)
+        .select_related("jury")
+        .order_by("jury__created_at", "jury_id", "created_at", "pk")
+    )
+
+
+def _labels(jury_ids: list[int]) -> dict[tuple[int, str, str], tuple[str, str]]:
+    from consultations.juries.models import FeatureValue
+
+    values = FeatureValue.objects.filter(feature__jury__in=jury_ids).select_related("feature")
+    return {(v.feature.jury_id, v.feature.key, v.key): (v.feature.label, v.label) for v in values}
+
+
+def composition_rows() -> Rows:
+    from consultations.juries.models import RunStatus
+    from consultations.juries.selectors import run_panel_composition
+
+    runs = _runs(RunStatus.DRAWN)
+    labels = _labels([run.jury_id for run in runs])
+    rows: Rows = []
+    for run in runs:
+        for feature, value, low, high, seats in run_panel_composition(run):
+            feature_label, value_label = labels.get((run.jury_id, feature, value), (feature, value))
+            rows.append(
+                {
+                    "jury": run.jury.slug,
+                    "jury_title": run.jury.title,
+                    "selection": str(run.public_id),
+                    "replacement": run.is_replacement,
+                    "drawn_at": run.drawn_at,
+                    "feature": feature,
+                    "feature_label": feature_label,
+                    "value": value,
+                    "value_label": value_label,
+                    "min_seats": low,
+                    "max_seats": high,
+                    "seats": seats,
+                }
+            )
+    return rows
+
+
+def selection_rows() -> Rows:
+    from consultations.juries.models import RunStatus
+
+    rows: Rows = []
+    for run in _runs(RunStatus.COMPUTED, RunStatus.DRAWN):
+        if not run.panels_json:
+            continue
+        probabilities = sorted(json.loads(run.panels_json).get("probabilities", {}).values())
+        if len(probabilities) < min_count():
+            continue
+        rows.append(
+            {
+                "jury": run.jury.slug,
+                "jury_title": run.jury.title,
+                "selection": str(run.public_id),
+                "algorithm": run.algorithm,
+                "replacement": run.is_replacement,
+                "seats": run.panel_size,
+                "volunteers": len(probabilities),
+                "panels": run.lottery_size,
+                "min_probability": round(probabilities[0], 6),
+                "median_probability": round(statistics.median(probabilities), 6),
+                "max_probability": round(probabilities[-1], 6),
+                "legacy_min_probability": (
+                    round(run.legacy_min_probability, 6) if run.legacy_min_probability is not None else None
+                ),
+                "drawn": run.status == RunStatus.DRAWN,
+                "drawn_at": run.drawn_at,
+            }
+        )
+    return rows
+
+
+def last_change() -> datetime.datetime | None:
+    from consultations.juries.models import SelectionRun
+
+    return SelectionRun.objects.filter(jury__published=True).aggregate(last=Max("computed_at"))["last"]
+
+
+def register() -> None:
+    register_participation("jury", _("Citizen juries"), order=27)
+    register_dataset(
+        Dataset(
+            key="juries-panel-composition",
+            participation="jury",
+            title=_("Citizen juries: panel composition"),
+            description=_(
+                "For every panel drawn by lot for a published citizen jury: the seats taken by each value of "
+                "each stratification feature (age band, gender, district...), with the quota's minimum and "
+                "maximum. No member is named or identified."
+            ),
+            columns=columns(
+                ("jury", T.STRING, _("Jury identifier")),
+                ("jury_title", T.STRING, _("Jury")),
+                ("selection", T.STRING, _("Selection identifier")),
+                ("replacement", T.BOOLEAN, _("Draw of replacements")),
+                ("drawn_at", T.DATETIME, _("Drawn on")),
+                ("feature", T.STRING, _("Feature key")),
+                ("feature_label", T.STRING, _("Feature")),
+                ("value", T.STRING, _("Value key")),
+                ("value_label", T.STRING, _("Feature value")),
+                ("min_seats", T.INTEGER, _("Minimum seats")),
+                ("max_seats", T.INTEGER, _("Maximum seats")),
+                ("seats", T.INTEGER, _("Seats in the panel drawn")),
+            ),
+            rows=composition_rows,
+            keywords=("jury citoyen", "tirage au sort"),
+            modified=last_change,
+            order=10,
+        )
+    )
+    register_dataset(
+        Dataset(
+            key="juries-selection-fairness",
+            participation="jury",
+            title=_("Citizen juries: selection probabilities"),
+            description=_(
+                "For every computed selection of a published citizen jury: the algorithm, the number of "
+                "volunteers and seats, and the lowest, median and highest probability a volunteer had of being "
+                "selected (with the lowest under the former greedy method, when computed). Pools smaller than "
+                "the publication threshold are not included."
+            ),
+            columns=columns(
+                ("jury", T.STRING, _("Jury identifier")),
+                ("jury_title", T.STRING, _("Jury")),
+                ("selection", T.STRING, _("Selection identifier")),
+                ("algorithm", T.STRING, _("Algorithm")),
+                ("replacement", T.BOOLEAN, _("Draw of replacements")),
+                ("seats", T.INTEGER, _("Seats to fill")),
+                ("volunteers", T.INTEGER, _("Volunteers in the pool")),
+                ("panels", T.INTEGER, _("Equally likely panels drawn from")),
+                ("min_probability", T.NUMBER, _("Lowest selection probability")),
+                ("median_probability", T.NUMBER, _("Median selection probability")),
+                ("max_probability", T.NUMBER, _("Highest selection probability")),
+                ("legacy_min_probability", T.NUMBER, _("Lowest probability with the greedy method")),
+                ("drawn", T.BOOLEAN, _("Panel drawn")),
+                ("drawn_at", T.DATETIME, _("Drawn on")),
+            ),
+            rows=selection_rows,
+            keywords=("jury citoyen", "tirage au sort"),
+            modified=last_change,
+            order=20,
+        )
+    )
