@@ -4,9 +4,15 @@ Django's RedisCacheClient builds a new `redis.Redis` object for every cache oper
 (about 50 µs of CPU, more than the command itself); the client is only a thin, thread-safe
 front of its connection pool, so one is kept per pool. Everything else is Django's backend:
 same keys, serialisation, timeouts and pools (docs/BENCHMARKS.md, "Request overhead").
+
+`clear()` deletes this cache's keys only. Django's version sends FLUSHDB, which would also
+wipe what shares the Redis database: Celery's queue, the channel layer, another process's
+cache prefix (each xdist worker of the test suite has its own).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
@@ -29,3 +35,16 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def clear(self) -> None:
+        # Django's default key function writes "<KEY_PREFIX>:<version>:<key>".
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        client = self._cache.get_client(write=True)
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)

@@ -23,6 +23,20 @@ def test_cache_calls_share_one_redis_client():
     assert cache._cache.get_client() is client
 
 
+def test_clearing_the_cache_keeps_what_else_shares_the_redis_database():
+    raw = cache._cache.get_client(write=True)
+    raw.set("celery-like-queue-key", "job")
+    raw.set("another-prefix:1:key", "kept")
+    cache.set("mine", 1, 30)
+    try:
+        cache.clear()
+        assert cache.get("mine") is None
+        assert raw.get("celery-like-queue-key") == b"job"
+        assert raw.get("another-prefix:1:key") == b"kept"
+    finally:
+        raw.delete("celery-like-queue-key", "another-prefix:1:key")
+
+
 def test_a_logged_in_request_reads_its_session_without_querying_the_database(
     client, citizen, django_assert_max_num_queries
 ):
