@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and share buttons follow the address `make run` serves on (e.g. PORT=8010 make run).
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint messages lock worker beat clean bench help
 

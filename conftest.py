@@ -50,9 +50,13 @@ def _fresh_wagtail_site_cache():
     back by a previous test would otherwise leave stale URLs behind."""
     from wagtail.models import Site
 
+    from cms.chrome import forget_all as forget_site_chrome
+
     Site.clear_site_root_paths_cache()
+    forget_site_chrome()  # the cached header and footer (cms.chrome), for the same reason
     yield
     Site.clear_site_root_paths_cache()
+    forget_site_chrome()
 
 
 @pytest.fixture

@@ -103,6 +103,18 @@ class SiteBranding(BaseGenericSetting):
     class Meta:
         verbose_name = _("site branding")
 
+    @classmethod
+    def load(cls, request_or_site=None):
+        """With a request, the branding cached for the site chrome (cms.chrome), invalidated on save."""
+        if isinstance(request_or_site, HttpRequest):
+            from cms.chrome import get_chrome
+
+            attr_name = cls.get_cache_attr_name()
+            if not hasattr(request_or_site, attr_name):
+                setattr(request_or_site, attr_name, get_chrome(request_or_site).branding)
+            return getattr(request_or_site, attr_name)
+        return super().load(request_or_site=request_or_site)
+
     def clean(self) -> None:
         super().clean()
         errors = {}

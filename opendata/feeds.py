@@ -1,15 +1,23 @@
 """Atom feeds for the participations that have none of their own (petitions publish theirs).
 
 Budgets: each phase of a process as it opens (ideas, vote, results...). Forums: new
-discussions in public forums. Titles and summaries only, as on the public pages.
+discussions in public forums. Consultations (questionnaires, local votes, deliberative polls,
+opinion maps): each phase as it opens, a notice before it closes, results once public.
+Citizen juries: a new jury, each step of its timeline, each draw by lot. Titles and
+summaries only, as on the public pages.
 """
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 FEED_SIZE = 30
@@ -74,3 +82,179 @@ class ForumThreadsFeed(Feed):
 
     def item_pubdate(self, item):
         return item.created_at
+
+
+# ------------------------------------------------------------------------------ consultations and juries
+#
+# A consultation or a jury has several moments worth announcing (a phase opens, answering is
+# about to close, results are out, a panel is drawn), each an entry built from the public
+# pages' facts only: titles, questions, dates. Nothing unpublished, no answer, no name.
+
+CLOSING_NOTICE = datetime.timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class Entry:
+    guid: str
+    title: str
+    description: str
+    link: str
+    date: datetime.datetime
+
+
+def _newest(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda entry: (entry.date, entry.guid), reverse=True)[:FEED_SIZE]
+
+
+def _phase_entries(prefix: str, title: str, description: str, link: str, phases, now) -> list[Entry]:
+    """An entry when each phase opens and, for a phase longer than the notice, one shortly before it closes."""
+    found = []
+    for phase in phases:
+        label = phase.get_kind_display()
+        if phase.starts_at <= now:
+            found.append(
+                Entry(
+                    f"{prefix}-phase-{phase.pk}-opens",
+                    format_lazy(_("{title} — {phase}: open"), title=title, phase=label),
+                    description,
+                    link,
+                    phase.starts_at,
+                )
+            )
+        notice = phase.ends_at - CLOSING_NOTICE
+        if phase.starts_at < notice <= now < phase.ends_at:
+            found.append(
+                Entry(
+                    f"{prefix}-phase-{phase.pk}-closing",
+                    format_lazy(
+                        _("{title} — {phase}: closes on {date}"),
+                        title=title,
+                        phase=label,
+                        date=date_format(timezone.localtime(phase.ends_at), "DATETIME_FORMAT"),
+                    ),
+                    description,
+                    link,
+                    notice,
+                )
+            )
+    return found
+
+
+def consultation_entries(now: datetime.datetime | None = None) -> list[Entry]:
+    from consultations.models import Conversation, LocalVote, Questionnaire, ResultsVisibility
+
+    now = now or timezone.now()
+    found: list[Entry] = []
+    for item in Questionnaire.objects.filter(published=True).prefetch_related("phases"):
+        link = item.get_absolute_url()
+        found += _phase_entries(f"questionnaire-{item.pk}", item.title, item.summary, link, item.phases.all(), now)
+        closes_at = item.closes_at()
+        if item.results_visibility == ResultsVisibility.AFTER_CLOSE and item.results_are_public(now) and closes_at:
+            found.append(
+                Entry(
+                    f"questionnaire-{item.pk}-results",
+                    format_lazy(_("{title}: results published"), title=item.title),
+                    item.summary,
+                    reverse("consultations:questionnaire_results", args=[item.slug]),
+                    closes_at,
+                )
+            )
+    for item in LocalVote.objects.filter(published=True).prefetch_related("phases"):
+        found += _phase_entries(
+            f"vote-{item.pk}", item.title, item.question, item.get_absolute_url(), item.phases.all(), now
+        )
+        phase = item.vote_phase()
+        if phase is not None and phase.ends_at <= now:
+            found.append(
+                Entry(
+                    f"vote-{item.pk}-results",
+                    format_lazy(_("{title}: results published"), title=item.title),
+                    item.question,
+                    reverse("consultations:vote_results", args=[item.slug]),
+                    phase.ends_at,
+                )
+            )
+    for item in Conversation.objects.filter(published=True).prefetch_related("phases"):
+        found += _phase_entries(
+            f"conversation-{item.pk}", item.title, item.topic[:500], item.get_absolute_url(), item.phases.all(), now
+        )
+    return _newest(found)
+
+
+def jury_entries(now: datetime.datetime | None = None) -> list[Entry]:
+    from consultations.juries.models import Jury, RunStatus
+
+    now = now or timezone.now()
+    found: list[Entry] = []
+    juries = Jury.objects.filter(published=True).prefetch_related("phases", "runs")
+    for jury in juries:
+        link = jury.get_absolute_url()
+        found.append(
+            Entry(
+                f"jury-{jury.pk}",
+                format_lazy(_("New citizen jury: {title}"), title=jury.title),
+                jury.question[:500],
+                link,
+                jury.created_at,
+            )
+        )
+        found += _phase_entries(f"jury-{jury.pk}", jury.title, jury.question[:500], link, jury.phases.all(), now)
+        for run in jury.runs.all():
+            if run.status == RunStatus.DRAWN and run.drawn_at is not None:
+                found.append(
+                    Entry(
+                        f"jury-run-{run.public_id}",
+                        format_lazy(
+                            _("{title}: the replacements have been drawn by lot")
+                            if run.is_replacement
+                            else _("{title}: the panel has been drawn by lot"),
+                            title=jury.title,
+                        ),
+                        jury.question[:500],
+                        reverse("juries:run", kwargs={"slug": jury.slug, "run_id": run.public_id}),
+                        run.drawn_at,
+                    )
+                )
+    return _newest(found)
+
+
+class EntriesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def item_title(self, item: Entry) -> str:
+        return str(item.title)
+
+    def item_description(self, item: Entry) -> str:
+        return item.description
+
+    def item_link(self, item: Entry) -> str:
+        return item.link
+
+    def item_guid(self, item: Entry) -> str:
+        return f"urn:civicplatform:{item.guid}"  # an Atom id must be a URI, stable across renames
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Entry):
+        return item.date
+
+
+class ConsultationsFeed(EntriesFeed):
+    title = _("Consultations: what opens, closes and is decided")
+    subtitle = _(
+        "Questionnaires, local consultations and referendums, deliberative polls and opinion maps: "
+        "when they open, shortly before they close, and when their results are published."
+    )
+    link = reverse_lazy("consultations:index")
+
+    def items(self):
+        return consultation_entries()
+
+
+class JuriesFeed(EntriesFeed):
+    title = _("Citizen juries: news")
+    subtitle = _("New citizen juries, each step of their timeline as it opens, and each draw by lot.")
+    link = reverse_lazy("juries:index")
+
+    def items(self):
+        return jury_entries()

@@ -28,6 +28,9 @@ urlpatterns = [
     path("impact/chiffres.csv", views.dashboard_export, name="dashboard_export"),
     path("flux/budgets.atom", feeds.BudgetPhasesFeed(), name="feed_budgets"),
     path("flux/forums.atom", feeds.ForumThreadsFeed(), name="feed_forums"),
+    path("flux/consultations.atom", feeds.ConsultationsFeed(), name="feed_consultations"),
+    path("flux/jurys.atom", feeds.JuriesFeed(), name="feed_juries"),
     path("widgets/budgets/<slug:slug>/<slug:budget_slug>/", views.widget_budget, name="widget_budget"),
+    path("widgets/votes/<slug:slug>/", views.widget_vote, name="widget_vote"),
     path("jeux/<slug:key>.<opendata_ext:extension>", views.download, name="download"),
 ]

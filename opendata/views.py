@@ -196,3 +196,25 @@ def widget_budget(request: HttpRequest, slug: str, budget_slug: str) -> HttpResp
             "results_url": absolute_url(reverse("budgets:results", kwargs={"slug": slug})),
         },
     )
+
+
+@require_GET
+@xframe_options_exempt
+@cache_control(max_age=300, public=True)
+def widget_vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """The result of a local consultation or referendum for other sites to embed (public once the poll is closed)."""
+    from consultations.models import LocalVote
+    from consultations.votes import local_vote_results
+
+    vote = LocalVote.objects.prefetch_related("phases").filter(slug=slug, published=True).first()
+    if vote is None or not vote.is_closed():
+        raise Http404
+    return render(
+        request,
+        "opendata/widget_vote.html",
+        {
+            "vote": vote,
+            "results": local_vote_results(vote),
+            "results_url": absolute_url(reverse("consultations:vote_results", args=[slug])),
+        },
+    )

@@ -7,6 +7,7 @@ with our templates (templates/account/, templates/mfa/).
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -121,3 +123,18 @@ def account_erase(request: HttpRequest) -> HttpResponse:
         "recent_minutes": int(ERASE_RECENT_LOGIN.total_seconds() // 60),
     }
     return render(request, "accounts/erase.html", context, status=status)
+
+
+@require_GET
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where the back office sends people it refuses.
+
+    A visitor logs in first. A logged-in person without back-office access gets a plain
+    refusal: sending them to the login page would bounce them straight back to /admin/,
+    and round again, because they are already logged in.
+    """
+    if not request.user.is_authenticated:
+        login = reverse("account_login")
+        target = request.GET.get("next")
+        return redirect(f"{login}?{urlencode({'next': target})}" if target else login)
+    return render(request, "errors/403.html", status=403)

@@ -409,7 +409,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 AXES_USERNAME_CALLABLE = "civicplatform.accounts.security.axes_username"
 # One login door (allauth: rate limits, second factor); Wagtail's own account
 # pages must not change e-mails or passwords around allauth's confirmations.
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Refused logged-in people get a 403 there instead of a login page that sends them back.
+WAGTAILADMIN_LOGIN_URL = "accounts:admin_login"
+# No avatars fetched from Gravatar: it would send a hash of every e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False

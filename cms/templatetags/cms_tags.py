@@ -1,13 +1,12 @@
 """Site chrome built from the CMS: main menu, footer, breadcrumb and Open Graph tags.
 
-Each tag runs a fixed number of queries, whatever the number of links, so the
-header and footer never make a page's query count grow with its content.
+The menus' shared part (editors' links, legal pages) comes from `cms.chrome`, cached per host
+and language and invalidated on every edit; which link is the current page is computed per request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django import template
 from django.http import HttpRequest
@@ -17,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
 from civicplatform.core.registry import nav_sections
-from cms.models import AccessibilityPage, LegalPage, LegalPageKind, NavigationSettings, SiteBranding
+from cms.chrome import get_chrome
+from cms.models import LegalPageKind, SiteBranding
 
 register = template.Library()
 
@@ -39,23 +39,9 @@ class FooterMenu:
     accessibility_url: str = ""
 
 
-def _site(request: HttpRequest | None) -> Site | None:
+def site_for(request: HttpRequest | None) -> Site | None:
     site = Site.find_for_request(request) if request is not None else None
     return site or Site.objects.filter(is_default_site=True).select_related("root_page").first()
-
-
-def _link_entries(links: Any, request: HttpRequest | None, path: str) -> list[MenuEntry]:
-    entries = []
-    for link in links:
-        if link.link_page_id:
-            if not link.link_page.live:
-                continue
-            url = link.link_page.get_url(request) or ""
-        else:
-            url = link.link_url
-        if url:
-            entries.append(MenuEntry(label=link.get_label(), url=url, current=_is_current(path, url)))
-    return entries
 
 
 def _is_current(path: str, url: str) -> bool:
@@ -77,9 +63,7 @@ def main_menu(context: template.Context) -> list[MenuEntry]:
             # A section whose app is not routed (yet) must not break every page.
             continue
         entries.append(MenuEntry(label=str(section.label), url=url, current=_is_current(path, url)))
-    navigation = NavigationSettings.load(request_or_site=request)
-    links = navigation.main_menu_links.select_related("link_page").order_by("sort_order")
-    entries.extend(_link_entries(links, request, path))
+    entries.extend(_entries(get_chrome(request).main_links, path))
     return entries
 
 
@@ -88,34 +72,22 @@ def footer_menu(context: template.Context) -> FooterMenu:
     """The editors' footer links, plus the legal pages, which are always linked."""
     request = context.get("request")
     path = request.path if request is not None else ""
-    menu = FooterMenu()
-    navigation = NavigationSettings.load(request_or_site=request)
-    links = navigation.footer_links.select_related("link_page").order_by("sort_order")
-    menu.links = _link_entries(links, request, path)
-
-    site = _site(request)
-    if site is None:
-        return menu
-    root = site.root_page
-    legal_pages = sorted(
-        LegalPage.objects.live().public().descendant_of(root),
-        key=lambda page: (LEGAL_ORDER.index(page.kind) if page.kind in LEGAL_ORDER else len(LEGAL_ORDER), page.path),
+    chrome = get_chrome(request)
+    return FooterMenu(
+        links=_entries(chrome.footer_links, path),
+        legal_links=_entries(chrome.legal_links, path),
+        accessibility_url=chrome.accessibility_url,
     )
-    known = {entry.url for entry in menu.links}
-    for page in legal_pages:
-        url = page.get_url(request) or ""
-        if url and url not in known:
-            menu.legal_links.append(MenuEntry(label=page.title, url=url, current=_is_current(path, url)))
-    statement = AccessibilityPage.objects.live().public().descendant_of(root).first()
-    if statement is not None:
-        menu.accessibility_url = statement.get_url(request) or ""
-    return menu
+
+
+def _entries(links: list[tuple[str, str]], path: str) -> list[MenuEntry]:
+    return [MenuEntry(label=label, url=url, current=_is_current(path, url)) for label, url in links]
 
 
 @register.simple_tag(takes_context=True)
 def breadcrumb(context: template.Context, page: Page) -> list[Page]:
     """The live ancestors of `page` from the site's home page, for a breadcrumb trail."""
-    site = _site(context.get("request"))
+    site = site_for(context.get("request"))
     if site is None or page.depth <= site.root_page.depth:
         return []
     return list(

@@ -18,12 +18,23 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from opendata.registry import ColumnType as T
-from opendata.registry import Dataset, Rows, columns, register_dataset, register_outcomes, register_participation
+from opendata.registry import (
+    Dataset,
+    Link,
+    Rows,
+    columns,
+    register_dataset,
+    register_feeds,
+    register_outcomes,
+    register_participation,
+    register_widgets,
+)
 from opendata.suppression import min_count
 
 # ------------------------------------------------------------------------------ questionnaires
@@ -379,7 +390,27 @@ def last_grouping() -> datetime.datetime | None:
 SMALL = _("Counts from 1 to the publication threshold are left empty.")
 
 
+def feed_links() -> list[Link]:
+    from opendata.feeds import ConsultationsFeed
+
+    return [Link("consultation", str(ConsultationsFeed.title), reverse("opendata:feed_consultations"))]
+
+
+def widget_links() -> list[Link]:
+    """One result widget per closed (published) local consultation or referendum."""
+    from consultations.models import LocalVote
+
+    votes = LocalVote.objects.filter(published=True).prefetch_related("phases").order_by("-created_at", "-pk")
+    return [
+        Link("consultation", vote.title, reverse("opendata:widget_vote", kwargs={"slug": vote.slug}))
+        for vote in votes
+        if vote.is_closed()
+    ]
+
+
 def register() -> None:
+    register_feeds("consultations", feed_links)
+    register_widgets("consultations", widget_links)
     register_participation("consultation", _("Consultations"), order=25)
     register_outcomes("opinion_change", opinion_change_outcomes)
     register_dataset(

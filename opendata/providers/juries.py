@@ -17,10 +17,11 @@ import json
 import statistics
 
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opendata.registry import ColumnType as T
-from opendata.registry import Dataset, Rows, columns, register_dataset, register_participation
+from opendata.registry import Dataset, Link, Rows, columns, register_dataset, register_feeds, register_participation
 from opendata.suppression import min_count
 
 
@@ -109,7 +110,14 @@ def last_change() -> datetime.datetime | None:
     return SelectionRun.objects.filter(jury__published=True).aggregate(last=Max("computed_at"))["last"]
 
 
+def feed_links() -> list[Link]:
+    from opendata.feeds import JuriesFeed
+
+    return [Link("jury", str(JuriesFeed.title), reverse("opendata:feed_juries"))]
+
+
 def register() -> None:
+    register_feeds("juries", feed_links)
     register_participation("jury", _("Citizen juries"), order=27)
     register_dataset(
         Dataset(

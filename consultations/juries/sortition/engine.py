@@ -47,9 +47,13 @@ from sortition_algorithms.core import lottery_rounding
 from sortition_algorithms.errors import InfeasibleQuotasError, SelectionError, SortitionBaseError
 from sortition_algorithms.features import FeatureCollection
 from sortition_algorithms.people import People
-from sortition_algorithms.utils import set_random_provider
+from sortition_algorithms.utils import set_log_level, set_random_provider
 
 logger = logging.getLogger(__name__)
+# The library logs every trial (at WARNING) and solver step (INFO) to stdout, over a thousand lines for the
+# demo draw; its results and errors reach us as return values, its run report and exceptions.
+set_log_level(logging.ERROR)
+logging.getLogger("mip").setLevel(logging.WARNING)
 
 ALGORITHMS = ("maximin", "leximin", "legacy")
 ID_COLUMN = "id"
