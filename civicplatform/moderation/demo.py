@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from civicplatform.accounts.models import User
 from civicplatform.moderation import services
-from civicplatform.moderation.models import ModerationState, ModeratorAssignment, ReportCategory
+from civicplatform.moderation.models import ModerationState, ModeratorAssignment, Report, ReportCategory
 from civicplatform.moderation.selectors import reportable_models
 
 MODERATOR_EMAIL = "elu@demo.example"
@@ -27,6 +27,8 @@ def load_demo(stdout) -> None:
             is_elected_official=True,
         )
         stdout.write(f"{moderator.public_name} moderates the whole site: {MODERATOR_EMAIL}, queue at /moderation/")
+    if Report.objects.filter(reporter=reporter).exists():
+        return  # one demo report: later loaders add reportable content, which must not add more
     for model in reportable_models().values():
         candidates = model.get_moderation_queryset().filter(moderation_state=ModerationState.VISIBLE).order_by("pk")
         content = next((c for c in candidates[:20] if c.get_moderation_author_id() != reporter.pk), None)

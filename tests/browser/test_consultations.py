@@ -231,7 +231,7 @@ def test_a_participant_votes_on_statements_and_the_groups_appear_after_the_task(
         choice = "D’accord" if number % 2 == 0 or number == 7 else "Pas d’accord"
         page.get_by_role("button", name=choice, exact=True).click()
         page.wait_for_load_state()
-        assert f"{n + 1} propositions sur 8" in page.locator("[data-progress]").inner_text()
+        assert f"Propositions votées : {n + 1} sur 8" in page.locator("[data-progress]").inner_text()
     assert page.locator("[data-no-statement]").count() == 1
 
     assert conversation_group(conversation.pk) == 2
