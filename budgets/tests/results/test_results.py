@@ -78,6 +78,8 @@ def test_the_chart_is_server_rendered_svg_with_a_data_table(client, counted):
     assert "<title id=" in page
     # A has 7 votes, the most: full bar; B has 6 of 7.
     assert 'width="100.0%"' in page
+    # The label starts with the figure, so a narrow phone never clips it.
+    assert ">✓ 7 — A - Arbres</text>" in page
     assert 'width="85.7%"' in page
     assert '<table class="results-table">' in page
     assert "<caption>" in page
