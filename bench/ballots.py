@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import serving
 from bench.serving import BIN, HOST, _cpu_model, free_port, parse_wrk, prioritise, session_cpu_seconds, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,21 +116,13 @@ class Result:
 
 
 def bench_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
+    return serving.bench_env(
+        var_dir,
         # BENCH_SETTINGS: another settings module to compare with (e.g. one changing one setting).
-        DJANGO_SETTINGS_MODULE=os.environ.get("BENCH_SETTINGS", "civicplatform.settings.production"),
-        DJANGO_SECRET_KEY="bench-" + "x" * 60,
-        VERIFICATION_HMAC_KEY="bench-verification-key",
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        DJANGO_ALLOWED_HOSTS=HOST,
-        CIVIC_VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        settings=os.environ.get("BENCH_SETTINGS", "civicplatform.settings.production"),
+        database_url=DATABASE_URL,
+        redis_url=REDIS_URL,
     )
-    env.pop("CI", None)
-    return env
 
 
 def prepare_database(env: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import serving
 from bench.serving import BIN, HOST, ROOT, _cpu_model, free_port, prioritise, session_cpu_seconds, stop
 
 ADMIN_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -102,22 +103,14 @@ SETTINGS = {"pubsub": "civicplatform.settings.production", "core": "bench.forums
 
 
 def bench_env(var_dir: Path, layer: str = "pubsub") -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS[layer],
-        DJANGO_SECRET_KEY="bench-" + "x" * 60,
-        VERIFICATION_HMAC_KEY="bench-verification-key",
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        DJANGO_ALLOWED_HOSTS=HOST,
-        CIVIC_VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+    return serving.bench_env(
+        var_dir,
+        settings=SETTINGS[layer],
+        database_url=DATABASE_URL,
+        redis_url=REDIS_URL,
         # The bench posts faster than a person may.
         FORUMS_COMMENTS_PER_MINUTE="100000",
     )
-    env.pop("CI", None)
-    return env
 
 
 def prepare_database() -> None:

@@ -47,6 +47,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import serving
 from bench.serving import BIN, HOST, ROOT, _cpu_model, free_port, parse_wrk, prioritise, session_cpu_seconds, stop
 
 ADMIN_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -310,29 +311,21 @@ CHILD_STEPS = {"setup": child_setup, "tokens": child_tokens, "verify": child_ver
 # ---------------------------------------------------------------------------- orchestration
 
 
-def bench_env(var_dir: Path, *, workers_conn_age: int = 60) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.petitions_settings",
-        DJANGO_SECRET_KEY="bench-" + "x" * 60,
-        VERIFICATION_HMAC_KEY="bench-verification-key",
+def bench_env(var_dir: Path) -> dict[str, str]:
+    return serving.bench_env(
+        var_dir,
+        settings="bench.petitions_settings",
+        database_url=DATABASE_URL,
+        redis_url=REDIS_URL,
         ALTCHA_HMAC_KEY="bench-altcha-key",
         PETITIONS_IDENTITY_KEY="bench-identity-key",
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        DJANGO_ALLOWED_HOSTS=HOST,
         # The load generator stands for many people behind the TLS proxy, which sets X-Real-IP.
         DJANGO_CLIENT_IP_HEADER="X-Real-IP",
         # A load generator cannot do a browser's proof of work (its server cost is measured apart).
         ALTCHA_ENABLED="false",
         # The hard per-IP limit guards against one client; the addresses here are random.
         PETITIONS_SIGN_RATE="100000/m",
-        CIVIC_VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
     )
-    env.pop("CI", None)
-    return env
 
 
 def run_child(env: dict[str, str], step: str, *args: str, capture: bool = False) -> str:

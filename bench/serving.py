@@ -123,18 +123,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench_env(var_dir: Path) -> dict[str, str]:
+def bench_env(
+    var_dir: Path,
+    *,
+    settings: str = "civicplatform.settings.production",
+    database_url: str = DATABASE_URL,
+    redis_url: str = REDIS_URL,
+    **extra: str,
+) -> dict[str, str]:
+    """The environment of the servers every HTTP bench starts; `extra` adds or overrides settings."""
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="civicplatform.settings.production",
+        DJANGO_SETTINGS_MODULE=settings,
         DJANGO_SECRET_KEY="bench-" + "x" * 60,
         VERIFICATION_HMAC_KEY="bench-verification-key",
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
         DJANGO_ALLOWED_HOSTS=HOST,
         CIVIC_VAR_DIR=str(var_dir),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        **extra,
     )
     env.pop("CI", None)
     return env
