@@ -4,7 +4,7 @@
     python -m bench.juries --pool synth_1200_k50 --algorithms maximin leximin
 
 For each pool of `../shared/data/sortition/` (or `SORTITION_DATA`): the library's own maximin
-(`find_distribution_maximin`, CBC), our leximin on HiGHS (`find_distribution_leximin_highs`)
+(`find_distribution_maximin`, CBC), our leximin (`find_distribution_leximin_highs`: CBC pricing, HiGHS LPs)
 and, for reference, the legacy greedy method (frequencies over repeated runs), all in the same
 process one after the other. Prints a Markdown table for docs/BENCHMARKS.md and writes JSON
 under var/bench/.
@@ -39,6 +39,12 @@ POOLS = {
 }
 
 
+LABELS = {
+    "maximin": "maximin (library, CBC)",
+    "leximin": "leximin (ours: types, CBC pricing, HiGHS LP)",
+}
+
+
 def gini(values: list[float]) -> float:
     ordered = sorted(values)
     n = len(ordered)
@@ -61,19 +67,25 @@ def run(pool: str, algorithms: list[str], legacy_runs: int) -> list[dict]:
     people = engine.load_people(people_rows, features, id_column=id_column, household_columns=household)
     results = []
     for algorithm in algorithms:
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
+        cpu_started = time.process_time()
         distribution = engine.find_distribution(
             features, people, size, algorithm=algorithm, household_columns=household, legacy_runs=legacy_runs
         )
         elapsed = time.perf_counter() - started
+        # The machine is shared: CPU time (this process, solver threads included) is the steadier figure.
+        cpu = time.process_time() - cpu_started
         values = list(distribution.marginals.values())
         results.append(
             {
                 "pool": pool,
                 "n": len(values),
                 "k": size,
-                "algorithm": algorithm if algorithm != "maximin" else "maximin (library, CBC)",
+                "algorithm": LABELS.get(algorithm, algorithm),
                 "seconds": round(elapsed, 1),
+                "cpu_seconds": round(cpu, 1),
+                "load": f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
                 "min": distribution.minimum,
                 "max": distribution.maximum,
                 "mean": statistics.fmean(values),
@@ -94,12 +106,12 @@ def main() -> None:
     results = []
     for pool in args.pool or list(POOLS):
         results.extend(run(pool, args.algorithms, args.legacy_runs))
-    print("\n| pool (n / k) | algorithm | time | min probability | max | Gini | panels |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| pool (n / k) | algorithm | time (wall / CPU) | load | min probability | max | Gini | panels |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['pool']} ({r['n']} / {r['k']}) | {r['algorithm']} | {r['seconds']} s | {r['min']:.3%} "
-            f"| {r['max']:.1%} | {r['gini']} | {r['panels']} |"
+            f"| {r['pool']} ({r['n']} / {r['k']}) | {r['algorithm']} | {r['seconds']} s / {r['cpu_seconds']} s "
+            f"| {r['load']} | {r['min']:.3%} | {r['max']:.1%} | {r['gini']} | {r['panels']} |"
         )
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from civicplatform.core.eligibility import ALLOWED, Decision, Refusal
 from civicplatform.core.registry import FeaturedItem
@@ -165,7 +165,7 @@ def featured_consultations(limit: int) -> list[FeaturedItem]:
                 summary=questionnaire.summary,
                 url=questionnaire.get_absolute_url(),
                 kind=questionnaire.get_kind_display(),
-                status=gettext_lazy("open"),
+                status=pgettext_lazy("questionnaire status", "open"),
             )
         )
         if len(items) >= limit:

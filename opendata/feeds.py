@@ -3,8 +3,8 @@
 Budgets: each phase of a process as it opens (ideas, vote, results...). Forums: new
 discussions in public forums. Consultations (questionnaires, local votes, deliberative polls,
 opinion maps): each phase as it opens, a notice before it closes, results once public.
-Citizen juries: a new jury, each step of its timeline, each draw by lot. Titles and
-summaries only, as on the public pages.
+Citizen juries: a new jury, each step of its timeline, each draw by lot, the report, the
+authority's responses and progress reports. Titles and summaries only, as on the public pages.
 """
 
 from __future__ import annotations
@@ -187,6 +187,7 @@ def jury_entries(now: datetime.datetime | None = None) -> list[Entry]:
     now = now or timezone.now()
     found: list[Entry] = []
     juries = Jury.objects.filter(published=True).prefetch_related("phases", "runs")
+    found += _jury_outcome_entries(juries)
     for jury in juries:
         link = jury.get_absolute_url()
         found.append(
@@ -216,6 +217,57 @@ def jury_entries(now: datetime.datetime | None = None) -> list[Entry]:
                     )
                 )
     return _newest(found)
+
+
+def _jury_outcome_entries(juries) -> list[Entry]:
+    """The report's publication, each response of the authority and each progress report (three queries)."""
+    from consultations.juries.models import AuthorityResponse, JuryReport, ProgressReport
+
+    found: list[Entry] = []
+    for report in JuryReport.objects.filter(jury__in=juries, published_at__isnull=False).select_related("jury"):
+        found.append(
+            Entry(
+                f"jury-{report.jury_id}-report",
+                format_lazy(_("{title}: the jury's report is published"), title=report.jury.title),
+                report.jury.question[:500],
+                reverse("juries:response", args=[report.jury.slug]),
+                report.published_at,
+            )
+        )
+    published = {"recommendation__jury__in": juries, "recommendation__jury__report__published_at__isnull": False}
+    for response in AuthorityResponse.objects.filter(**published).select_related("recommendation__jury"):
+        recommendation = response.recommendation
+        found.append(
+            Entry(
+                f"jury-response-{response.pk}",
+                format_lazy(
+                    _("{title}: the authority answered R{number} ({decision})"),
+                    title=recommendation.jury.title,
+                    number=recommendation.number,
+                    decision=response.get_decision_display(),
+                ),
+                response.reasons[:500],
+                recommendation.get_absolute_url(),
+                response.responded_at,
+            )
+        )
+    for progress in ProgressReport.objects.filter(**published).select_related("recommendation__jury"):
+        recommendation = progress.recommendation
+        found.append(
+            Entry(
+                f"jury-progress-{progress.pk}",
+                format_lazy(
+                    _("{title}: progress on R{number} ({status})"),
+                    title=recommendation.jury.title,
+                    number=recommendation.number,
+                    status=progress.get_status_display(),
+                ),
+                progress.text[:500],
+                recommendation.get_absolute_url(),
+                progress.created_at,
+            )
+        )
+    return found
 
 
 class EntriesFeed(Feed):
@@ -253,6 +305,8 @@ class ConsultationsFeed(EntriesFeed):
 
 class JuriesFeed(EntriesFeed):
     title = _("Citizen juries: news")
+    # Also the reports, the authority's responses and progress reports (see jury_entries); the
+    # subtitle keeps its translated wording until the catalogues are updated.
     subtitle = _("New citizen juries, each step of their timeline as it opens, and each draw by lot.")
     link = reverse_lazy("juries:index")
 

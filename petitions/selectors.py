@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civicplatform.core.registry import FeaturedItem
 from civicplatform.territory.models import District
@@ -333,7 +334,11 @@ def featured_petitions(limit: int) -> list[FeaturedItem]:
                 summary=petition.summary[:200],
                 url=petition.get_absolute_url(),
                 kind=petition.get_kind_display() if petition.kind == PetitionKind.FORMAL else _("Petition"),
-                status=_("%(count)d signatures, open until %(date)s")
+                status=ngettext(
+                    "%(count)d signature, open until %(date)s",
+                    "%(count)d signatures, open until %(date)s",
+                    petition.signature_count,
+                )
                 % {"count": petition.signature_count, "date": _date(closes_at)}
                 if closes_at
                 else "",

@@ -65,8 +65,8 @@ def test_the_human_report_explains_every_project():
 
 def test_the_report_is_in_french_by_default():
     report = run(str(require_pabulib() / "Poland_Krakow_2022_Zwierzyniec.pb"), "--rule", "greedy", language="fr")
-    assert "Règle : greedy" in report
-    assert "Non financé : il ne tenait pas dans le budget restant" in report
+    assert "Règle\xa0: greedy" in report
+    assert "Non financé\xa0: il ne tenait pas dans le budget restant" in report
 
 
 def test_threshold_and_tie_breaking_options_are_applied():

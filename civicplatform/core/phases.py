@@ -25,12 +25,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PhaseStatus(models.TextChoices):
-    UPCOMING = "upcoming", _("upcoming")
-    ACTIVE = "active", _("open")
-    FINISHED = "finished", _("closed")
+    # In context: the French adjective agrees with "phase" (feminine), and a plain "open"
+    # would also stand in for every other app's "open" (the first catalogue wins).
+    UPCOMING = "upcoming", pgettext_lazy("phase", "upcoming")
+    ACTIVE = "active", pgettext_lazy("phase", "open")
+    FINISHED = "finished", pgettext_lazy("phase", "closed")
 
 
 class PhaseQuerySet(models.QuerySet):

@@ -19,7 +19,10 @@ def load_demo(stdout) -> None:
     if len(people) < 3:
         return  # the demo accounts come from civicplatform.accounts.demo, loaded first
     moderator, staff, reporter = people[MODERATOR_EMAIL], people[STAFF_EMAIL], people[REPORTER_EMAIL]
-    if not ModeratorAssignment.objects.filter(user=moderator).exists():
+    # Other loaders (forums) may already have made them moderator of one space: look for the
+    # site-wide assignment itself, or their queue would miss the report below.
+    site_wide = ModeratorAssignment.objects.filter(user=moderator, content_type__isnull=True, object_id__isnull=True)
+    if not site_wide.exists():
         services.moderator_assign(
             user=moderator,
             actor=staff,

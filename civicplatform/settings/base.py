@@ -334,6 +334,7 @@ DEMO_LOADERS = [
     "budgets.demo",
     "budgets.results.demo",
     "consultations.juries.demo",
+    "consultations.juries.demo_response",
     "consultations.demo",
     "petitions.demo",
 ]
@@ -555,3 +556,9 @@ CELERY_BEAT_SCHEDULE["opendata-impact-compute"] = {"task": "opendata.impact_comp
 # Volunteers' names and contact details, and the invited addresses, are wiped this long after the
 # jury's last phase ends (the published draw files only ever hold pseudonyms).
 RETENTION_DAYS["jury_volunteers"] = env_int("RETENTION_DAYS_JURY_VOLUNTEERS", 180)
+# Votes on recommendations close at their closing time: pages close a due vote when they read it,
+# this task closes the others (so statuses and feeds are right even if nobody visits).
+CELERY_BEAT_SCHEDULE["juries-recommendation-votes-close"] = {
+    "task": "juries.recommendation_votes_close",
+    "schedule": 300.0,
+}

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 POSTAL_CODE_RE = re.compile(r"^\d{5}$")
 POSTAL_CODE_SPLIT_RE = re.compile(r"[;,|\s]+")
@@ -40,7 +41,10 @@ class TerritoryFileError(ValueError):
         self.errors = errors
         shown = errors[:MAX_ERRORS_SHOWN]
         if len(errors) > MAX_ERRORS_SHOWN:
-            shown.append(_("… and %(count)d more errors.") % {"count": len(errors) - MAX_ERRORS_SHOWN})
+            more = len(errors) - MAX_ERRORS_SHOWN
+            shown.append(
+                ngettext("… and %(count)d more error.", "… and %(count)d more errors.", more) % {"count": more}
+            )
         super().__init__("\n".join(shown))
 
 

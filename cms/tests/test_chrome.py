@@ -29,7 +29,7 @@ def test_footer_links_to_the_legal_pages(site_tree, client):
 
 def test_footer_shows_the_accessibility_status_line(site_tree, client):
     line = soup(client.get(site_tree["standard"].url)).find(class_="site-footer__accessibility")
-    assert line.get_text(" ", strip=True) == "Accessibilité : partiellement conforme"
+    assert line.get_text(" ", strip=True) == "Accessibilité\xa0: partiellement conforme"
     assert line.find("a")["href"] == site_tree["accessibility"].url
 
 
@@ -38,7 +38,7 @@ def test_footer_status_follows_the_site_setting(site_tree, client):
     branding.accessibility_status = AccessibilityStatus.NONE
     branding.save()
     line = soup(client.get("/")).find(class_="site-footer__accessibility")
-    assert line.get_text(" ", strip=True) == "Accessibilité : non conforme"
+    assert line.get_text(" ", strip=True) == "Accessibilité\xa0: non conforme"
 
 
 def test_footer_shows_the_status_even_before_the_statement_is_written(client, db):

@@ -113,7 +113,7 @@ def test_the_current_link_is_marked_per_request_not_cached(menu, site_tree, clie
 
 
 def test_the_footer_follows_the_visitors_language(site_tree, client):
-    assert "Accessibilité :" in soup(client.get("/")).find(class_="site-footer__accessibility").get_text()
+    assert "Accessibilité\xa0:" in soup(client.get("/")).find(class_="site-footer__accessibility").get_text()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Accessibility:" in soup(client.get("/")).find(class_="site-footer__accessibility").get_text()
 

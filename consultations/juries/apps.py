@@ -14,12 +14,25 @@ class JuriesConfig(AppConfig):
         from civicplatform.core import registry
         from civicplatform.notifications.retention import register_purpose
 
-        from . import personal_data, rules, selectors  # noqa: F401 - rules register themselves
+        from . import personal_data, receivers, rules, selectors, services_workspace  # noqa: F401 - rules register
+        from .models import Jury
 
         registry.register_nav_section(
             registry.NavSection(key="juries", label=_("Citizen juries"), url_name="juries:index", order=40)
         )
         registry.register_featured_provider("juries", selectors.featured_juries)
-        registry.register_personal_data("juries.registrations", personal_data.export_registrations)
+        # A jury can be followed: its report, the authority's responses and progress are notified (receivers.py).
+        registry.register_capability("followable", Jury)
+        services_workspace.register_notification_kinds()
+        receivers.register_notification_kinds()
+        for key, exporter in (
+            ("juries.registrations", personal_data.export_registrations),
+            ("juries.seats", personal_data.export_seats),
+            ("juries.expert_questions", personal_data.export_expert_questions),
+            ("juries.recommendations", personal_data.export_recommendations),
+        ):
+            registry.register_personal_data(key, exporter)
         registry.register_erasure_hook("juries.registrations", personal_data.erase_registrations)
+        registry.register_erasure_hook("juries.workspace", personal_data.erase_workspace)
+        registry.register_erasure_hook("juries.recommendations", personal_data.erase_recommendations)
         register_purpose("jury_volunteers", _("Volunteers of citizen juries"), personal_data.volunteers_purge)

@@ -167,3 +167,9 @@ def load_demo(stdout) -> None:
         actor=None,
     )
     stdout.write(f"Demo citizen jury: “{jury.title}” (panel of {jury.panel_size} drawn in public)")
+    from .demo_workspace import load as load_workspace  # the seated jury's workspace
+
+    load_workspace(jury)
+    from .demo_recommendations import load as load_recommendations  # drafts, an open vote, a minority view
+
+    load_recommendations(jury)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from civicplatform.core.registry import FeaturedItem
 
-from .models import Feature, FeatureValue, Jury, JuryStatus, RegistrantStatus, RunStatus, SelectionRun
+from .models import Feature, FeatureValue, Jury, JuryStatus, RegistrantStatus, RunStatus, Seat, SelectionRun
 
 
 def jury_list_public() -> QuerySet[Jury]:
@@ -105,8 +105,29 @@ def featured_juries(limit: int) -> list[FeaturedItem]:
 
 def members(jury: Jury) -> QuerySet:
     """Selected, confirmed, declined and withdrawn people, for staff (contact details included)."""
-    return jury.registrants.exclude(status=RegistrantStatus.REGISTERED).order_by("status", "last_name")
+    return (
+        jury.registrants.exclude(status=RegistrantStatus.REGISTERED)
+        .select_related("seat__user")  # the workspace section shows who has linked their seat
+        .order_by("status", "last_name")
+    )
 
 
 def open_runs(jury: Jury) -> QuerySet[SelectionRun]:
     return jury.runs.filter(status__in=[RunStatus.COMMITTED, RunStatus.RUNNING, RunStatus.COMPUTED])
+
+
+def seat_for(*, user, jury: Jury) -> Seat | None:
+    """The user's current seat on the jury, if they sit on it (confirmed, linked, not ended).
+
+    Memoised on the user object for the request: templates and permission checks ask often.
+    """
+    cache = user.__dict__.setdefault("_jury_seats", {})
+    if jury.pk not in cache:
+        cache[jury.pk] = (
+            Seat.objects.filter(
+                jury=jury, user=user, ended_at__isnull=True, registrant__status=RegistrantStatus.CONFIRMED
+            )
+            .select_related("registrant")
+            .first()
+        )
+    return cache[jury.pk]

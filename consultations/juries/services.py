@@ -663,6 +663,9 @@ def registrant_respond(*, registrant: Registrant, status: str, actor: Any = None
         reason=reason,
         data={"pseudonym": registrant.pseudonym, "from": previous, "to": status},
     )
+    from .services_workspace import seat_after_status_change  # the seat and forum follow the status
+
+    seat_after_status_change(registrant=registrant, status=status, actor=actor)
     return registrant
 
 

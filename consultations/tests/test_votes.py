@@ -4,6 +4,7 @@ desk, and the quorum rule of LO1112-7 on the results page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,7 @@ from civicplatform.core.models import AuditEvent
 from civicplatform.territory.tests.factories import DistrictFactory
 from civicplatform.verification.desk import person_ref
 from consultations.models import VoteKind
+from consultations.views import votes as vote_views
 from consultations.votes import VoteRefused, local_vote_cast, local_vote_results, vote_decision
 
 from .factories import LocalVoteFactory, add_phase
@@ -127,6 +129,21 @@ def url(name, vote):
     return reverse(f"consultations:{name}", args=[vote.slug])
 
 
+def confirmation_of(response) -> dict[str, str]:
+    """The hidden fields of the confirmation page, to post back with action=confirm."""
+    page = response.content.decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(choice|token)" value="([^"]*)">', page))
+    assert set(fields) == {"choice", "token"}, "not a confirmation page"
+    return fields
+
+
+def cast(client, vote, choice, *, view="vote_cast"):
+    """Both steps of casting a vote: choose (a confirmation page, nothing recorded), then confirm."""
+    shown = client.post(url(view, vote), {"choice": choice})
+    assert shown.status_code == 200
+    return client.post(url(view, vote), {**confirmation_of(shown), "action": "confirm"})
+
+
 def test_the_page_shows_the_question_the_deliberation_and_the_dates(client, referendum):
     page = client.get(url("vote", referendum)).content.decode()
     assert referendum.question in page
@@ -155,7 +172,7 @@ def test_voting_without_a_choice_gives_400(client, referendum, elector):
 
 def test_an_elector_votes_and_gets_a_receipt(client, referendum, elector):
     client.force_login(elector)
-    response = client.post(url("vote_cast", referendum), {"choice": "no"})
+    response = cast(client, referendum, "no")
     assert response.status_code == 302 and response["Location"] == url("vote_done", referendum)
     page = client.get(url("vote_done", referendum)).content.decode()
     assert "receipt__code" in page
@@ -169,7 +186,7 @@ def test_a_paper_ballot_at_the_desk_blocks_a_second_vote_online(client, referend
     client.force_login(staff)
     assert client.get(url("vote_paper", referendum)).status_code == 403  # not acting for anyone
     client.post(reverse("verification:desk_act", args=[person_ref(elector)]))
-    response = client.post(url("vote_paper", referendum), {"choice": "yes"})
+    response = cast(client, referendum, "yes", view="vote_paper")
     assert response.status_code == 302
     entry = ParticipationLedger.objects.get()
     assert entry.voter == elector and entry.channel == Channel.PAPER
@@ -177,6 +194,55 @@ def test_a_paper_ballot_at_the_desk_blocks_a_second_vote_online(client, referend
     assert AuditEvent.objects.filter(action="ballots.paper", actor=staff, on_behalf_of=elector).exists()
     client.force_login(elector)
     assert client.get(url("vote_cast", referendum)).status_code == 403
+
+
+def test_choosing_shows_the_choice_to_confirm_and_records_nothing_yet(client, referendum, elector):
+    client.force_login(elector)
+    response = client.post(url("vote_cast", referendum), {"choice": "yes"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vous allez voter\u00a0: <strong>Oui</strong>." in page
+    assert "Confirmer mon vote" in page and "Modifier mon choix" in page
+    assert confirmation_of(response)["choice"] == "yes"
+    assert not SecretBallot.objects.exists() and not ParticipationLedger.objects.exists()
+
+
+def test_changing_the_choice_goes_back_to_the_form_with_the_choice_selected(client, referendum, elector):
+    client.force_login(elector)
+    shown = client.post(url("vote_cast", referendum), {"choice": "blank"})
+    response = client.post(url("vote_cast", referendum), {**confirmation_of(shown), "action": "change"})
+    assert response.status_code == 200
+    assert re.search(r'<input type="radio" name="choice" value="blank"[^>]* checked', response.content.decode())
+    assert not SecretBallot.objects.exists()
+
+
+@pytest.mark.parametrize("tamper", ["forged token", "other choice", "expired"])
+def test_a_bad_or_expired_confirmation_records_nothing_and_keeps_the_choice(
+    client, referendum, elector, monkeypatch, tamper
+):
+    client.force_login(elector)
+    fields = confirmation_of(client.post(url("vote_cast", referendum), {"choice": "no"}))
+    if tamper == "forged token":
+        fields["token"] = fields["token"][:-3] + "abc"
+    elif tamper == "other choice":
+        fields["choice"] = "yes"
+    else:
+        monkeypatch.setattr(vote_views, "CONFIRM_KEEP", datetime.timedelta(seconds=-1))
+    response = client.post(url("vote_cast", referendum), {**fields, "action": "confirm"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Votre vote n’a pas été enregistré" in page
+    assert re.search(rf'<input type="radio" name="choice" value="{fields["choice"]}"[^>]* checked', page)
+    assert not SecretBallot.objects.exists() and not ParticipationLedger.objects.exists()
+
+
+def test_a_confirmation_is_for_the_person_it_was_shown_to(client, referendum, elector):
+    client.force_login(elector)
+    fields = confirmation_of(client.post(url("vote_cast", referendum), {"choice": "no"}))
+    client.force_login(ElectorFactory())
+    response = client.post(url("vote_cast", referendum), {**fields, "action": "confirm"})
+    assert response.status_code == 400
+    assert not SecretBallot.objects.exists()
 
 
 def test_a_resident_cannot_record_paper_ballots(client, referendum, resident):

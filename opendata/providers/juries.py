@@ -1,4 +1,5 @@
-"""Citizen juries: the panel drawn by lot, by feature, and how fair each selection was.
+"""Citizen juries: the panel drawn by lot, by feature, how fair each selection was, and what became
+of the jury's recommendations (the vote, the authority's decision, the latest progress).
 
 The juries app already publishes, on each selection's page, the panel's seats per quota
 line and every volunteer's selection probability under a pseudonym. Open data keeps to
@@ -104,6 +105,75 @@ def selection_rows() -> Rows:
     return rows
 
 
+def recommendation_rows() -> Rows:
+    """One row per recommendation in a published report of a published jury: the jury's vote by
+    level of support, the authority's decision and the latest progress. Aggregates only."""
+    from django.db.models import OuterRef, Subquery
+
+    from consultations.juries.models import ProgressReport, Recommendation
+    from consultations.juries.selectors_recommendations import supports_by_number
+    from consultations.juries.services_response import IN_REPORT, response_of
+
+    latest = ProgressReport.objects.filter(recommendation=OuterRef("pk")).order_by("-reported_on", "-id")
+    recommendations = list(
+        Recommendation.objects.filter(
+            jury__published=True, jury__report__published_at__isnull=False, status__in=IN_REPORT
+        )
+        .select_related("jury", "response")
+        .annotate(
+            progress_status=Subquery(latest.values("status")[:1]),
+            progress_on=Subquery(latest.values("reported_on")[:1]),
+        )
+        .order_by("jury__created_at", "jury_id", "number")
+    )
+    supports = supports_by_number(list({r.jury_id for r in recommendations}))
+    rows: Rows = []
+    for recommendation in recommendations:
+        support = supports.get((recommendation.jury_id, recommendation.number))
+        response = response_of(recommendation)
+        counts = support.counts if support else {}
+        rows.append(
+            {
+                "jury": recommendation.jury.slug,
+                "jury_title": recommendation.jury.title,
+                "number": recommendation.number,
+                "title": recommendation.title,
+                "status": recommendation.status,
+                **{column: counts.get(level, 0) if support else None for column, level in SUPPORT_COLUMNS},
+                "support_percent": support.share if support else None,
+                "decision": response.decision if response else "",
+                "responded_at": response.responded_at if response else None,
+                "progress_status": recommendation.progress_status or "",
+                "progress_date": recommendation.progress_on,
+            }
+        )
+    return rows
+
+
+# Dataset column -> level of support in the jury's vote (consultations.juries.models.SupportLevel).
+SUPPORT_COLUMNS = (
+    ("strongly_support", 5),
+    ("support", 4),
+    ("accept", 3),
+    ("reservations", 2),
+    ("oppose", 1),
+    ("abstain", 0),
+)
+
+
+def recommendations_last_change() -> datetime.datetime | None:
+    from consultations.juries.models import AuthorityResponse, JuryReport, ProgressReport
+
+    dates = [
+        JuryReport.objects.filter(jury__published=True).aggregate(last=Max("published_at"))["last"],
+        AuthorityResponse.objects.filter(recommendation__jury__published=True).aggregate(last=Max("updated_at"))[
+            "last"
+        ],
+        ProgressReport.objects.filter(recommendation__jury__published=True).aggregate(last=Max("created_at"))["last"],
+    ]
+    return max((date for date in dates if date is not None), default=None)
+
+
 def last_change() -> datetime.datetime | None:
     from consultations.juries.models import SelectionRun
 
@@ -180,5 +250,40 @@ def register() -> None:
             keywords=("jury citoyen", "tirage au sort"),
             modified=last_change,
             order=20,
+        )
+    )
+    register_dataset(
+        Dataset(
+            key="juries-recommendations",
+            participation="jury",
+            title=_("Citizen juries: recommendations and the authority's responses"),
+            description=_(
+                "For every recommendation in the published report of a citizen jury: its status, the jury's "
+                "secret vote by level of support (votes per level, exact, as in the report), the authority's "
+                "decision (accepted, partly accepted, rejected) and the latest progress reported. No member "
+                "is named or identified."
+            ),
+            columns=columns(
+                ("jury", T.STRING, _("Jury identifier")),
+                ("jury_title", T.STRING, _("Jury")),
+                ("number", T.INTEGER, _("Recommendation number")),
+                ("title", T.STRING, _("Recommendation")),
+                ("status", T.STRING, _("Status (adopted, not_adopted)")),
+                ("strongly_support", T.INTEGER, _("Votes: strongly support")),
+                ("support", T.INTEGER, _("Votes: support")),
+                ("accept", T.INTEGER, _("Votes: can live with it")),
+                ("reservations", T.INTEGER, _("Votes: serious reservations")),
+                ("oppose", T.INTEGER, _("Votes: oppose")),
+                ("abstain", T.INTEGER, _("Votes: abstain")),
+                ("support_percent", T.NUMBER, _("Support among votes expressed (%)")),
+                ("decision", T.STRING, _("Decision of the authority (accepted, partly, rejected)")),
+                ("responded_at", T.DATETIME, _("Responded on")),
+                ("progress_status", T.STRING, _("Latest progress (not_started, in_progress, done, abandoned)")),
+                ("progress_date", T.DATE, _("Date of the latest progress")),
+            ),
+            rows=recommendation_rows,
+            keywords=("jury citoyen", "recommandations", "redevabilité"),
+            modified=recommendations_last_change,
+            order=30,
         )
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from civicplatform.core.services import audit_record
 from civicplatform.territory.models import Municipality
@@ -169,7 +169,11 @@ def petition_submit(
             notify_author(
                 locked,
                 title=fill(
-                    gettext_lazy("Your petition “%(title)s” needs %(count)d co-sponsors"),
+                    ngettext_lazy(
+                        "Your petition “%(title)s” needs %(count)d co-sponsor",
+                        "Your petition “%(title)s” needs %(count)d co-sponsors",
+                        locked.cosponsors_required,
+                    ),
                     {"title": locked.title, "count": locked.cosponsors_required},
                 ),
                 body=gettext_lazy(
@@ -287,7 +291,10 @@ def petitions_close_expired(*, now: datetime.datetime | None = None) -> int:
             petition.save(update_fields=["closed_at", "status"])
             audit_record(action="petitions.close", target=petition, data={"signatures": petition.signature_count})
             title = fill(gettext_lazy("The petition “%(title)s” is closed"), {"title": petition.title})
-            body = fill(gettext_lazy("It gathered %(count)d signatures."), {"count": petition.signature_count})
+            gathered = ngettext_lazy(
+                "It gathered %(count)d signature.", "It gathered %(count)d signatures.", petition.signature_count
+            )
+            body = fill(gathered, {"count": petition.signature_count})
             notify_author(petition, title=title, body=body)
             notify_petition_followers(petition, title=title, body=body)
             closed += 1

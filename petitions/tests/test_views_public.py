@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import resolve, reverse
+from django.utils import translation
 
 from civicplatform.core.models import AuditEvent
 from civicplatform.territory.tests.factories import DistrictFactory
 from petitions.models import Petition, PetitionKind, PetitionStatus, Signature
+from petitions.selectors import featured_petitions
 from petitions.services import counting
 
 from .factories import PetitionFactory, SignatureFactory, ThemeFactory
@@ -122,6 +125,26 @@ def test_the_petition_page_shows_text_progress_chart_districts_share_links_and_c
     # No tracking script: the only scripts are the site's own.
     assert '<script src="https://' not in page
     assert response["X-Frame-Options"] == "DENY"
+
+
+FRENCH_SHORT_DAY = re.compile(r"^\d{1,2} (janv?\.|févr?\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.)$")
+
+
+def test_the_timeline_axis_names_the_days_in_french(client, petition):
+    SignatureFactory.create_batch(2, petition=petition)
+    page = client.get(petition.get_absolute_url()).content.decode()
+    ticks = re.findall(r'<text class="chart__label"[^>]*text-anchor="middle">([^<]*)</text>', page)
+    assert ticks, "the timeline has day labels under its axis"
+    # "20 oct.", not the English-looking "20 Oct" of Django's "M" format.
+    assert all(FRENCH_SHORT_DAY.match(tick) for tick in ticks), ticks
+
+
+def test_the_home_page_counts_one_signature_in_the_singular(petition):
+    SignatureFactory(petition=petition)
+    counting.counts_fold(petition_ids=[petition.pk])
+    with translation.override("fr"):
+        (item,) = featured_petitions(3)
+    assert item.status.startswith("1 signature, ouverte jusqu’au ")
 
 
 def test_a_draft_is_a_404_for_others_and_visible_to_its_author(client, resident, other_resident):

@@ -105,7 +105,16 @@ def test_an_elector_votes_in_a_referendum_and_the_quorum_rule_shows_on_results(
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
     page.get_by_label("Oui").check()
-    page.get_by_role("button", name=re.compile("Voter|vote", re.IGNORECASE)).click()
+    page.get_by_role("button", name="Vérifier mon choix").click()
+    # Nothing is recorded until the voter confirms the choice shown back to them.
+    assert page.locator("[data-vote-confirm]").inner_text() == "Vous allez voter\u00a0: Oui."
+    assert not SecretBallot.objects.exists()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("button", name="Modifier mon choix").click()
+    assert page.get_by_label("Oui").is_checked()
+    page.get_by_role("button", name="Vérifier mon choix").click()
+    page.get_by_role("button", name="Confirmer mon vote").click()
     page.wait_for_url(re.compile(r"/recu/$"))
     assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page.locator(".receipt__code").inner_text())
     assert_accessible(page)
@@ -231,7 +240,7 @@ def test_a_participant_votes_on_statements_and_the_groups_appear_after_the_task(
         choice = "D’accord" if number % 2 == 0 or number == 7 else "Pas d’accord"
         page.get_by_role("button", name=choice, exact=True).click()
         page.wait_for_load_state()
-        assert f"Propositions votées : {n + 1} sur 8" in page.locator("[data-progress]").inner_text()
+        assert f"Propositions votées\xa0: {n + 1} sur 8" in page.locator("[data-progress]").inner_text()
     assert page.locator("[data-no-statement]").count() == 1
 
     assert conversation_group(conversation.pk) == 2

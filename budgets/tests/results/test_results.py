@@ -82,7 +82,7 @@ def test_the_chart_is_server_rendered_svg_with_a_data_table(client, counted):
     assert ">✓ 7 — A - Arbres</text>" in page
     assert 'width="85.7%"' in page
     assert '<table class="results-table">' in page
-    assert "<caption>" in page
+    assert '<caption id="results-caption-' in page
 
 
 def test_participation_statistics_hide_small_counts(client, counted):

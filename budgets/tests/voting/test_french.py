@@ -20,9 +20,9 @@ def test_the_ballot_speaks_french_with_french_amounts(french, resident, city_pro
 
     page = french.get(reverse("budgets:ballot", args=[budget.process.slug, budget.slug])).content.decode()
 
-    assert "Budget restant : 100\xa0000 €." in page
+    assert "Budget restant\xa0: 100\xa0000 €." in page
     assert "Vérifier mon bulletin" in page
-    assert 'data-text-over="Dépassement du budget : {n} €."' in page
+    assert 'data-text-over="Dépassement du budget\xa0: {n} €."' in page
 
 
 def test_an_over_budget_ballot_is_explained_in_french(french, resident, city_projects):

@@ -205,7 +205,7 @@ def test_a_failing_dataset_marks_the_export_failed(client, citizen, monkeypatch,
     export = DataExport.objects.get(user=citizen)
     assert export.status == DataExportStatus.FAILED
     assert mail.outbox == []
-    assert "Échec : veuillez refaire la demande" in client.get(URL).content.decode()
+    assert "Échec\xa0: veuillez refaire la demande" in client.get(URL).content.decode()
 
 
 def test_expired_archives_are_deleted(client, citizen, django_capture_on_commit_callbacks):

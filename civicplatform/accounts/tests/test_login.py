@@ -79,7 +79,7 @@ def test_logout_needs_a_post(client, citizen):
 
     page = client.get("/comptes/logout/")
     assert page.status_code == 200
-    assert "Voulez-vous vous déconnecter ?" in page.content.decode()
+    assert "Voulez-vous vous déconnecter\xa0?" in page.content.decode()
     assert "_auth_user_id" in client.session
 
     response = client.post("/comptes/logout/")

@@ -27,7 +27,7 @@ LOGGED_IN_PAGES = [
     ("/moi/", "Mon compte", "My account"),
     ("/moi/donnees/", "Télécharger mes données", "Download my data"),
     ("/moi/supprimer/", "Supprimer mon compte", "Delete my account"),
-    ("/comptes/logout/", "Voulez-vous vous déconnecter ?", "Do you want to log out?"),
+    ("/comptes/logout/", "Voulez-vous vous déconnecter\xa0?", "Do you want to log out?"),
     ("/comptes/email/", "Changer mon adresse e-mail", "Change my e-mail address"),
     ("/comptes/password/change/", "Modifier mon mot de passe", "Change my password"),
     ("/comptes/reauthenticate/", "Confirmez votre identité", "Confirm it is you"),

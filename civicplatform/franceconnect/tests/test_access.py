@@ -60,7 +60,7 @@ def test_the_button_is_an_accessible_french_form_button_with_the_explanation_lin
     assert '<button type="submit"' in html
     assert "S’identifier avec" in html
     assert "FranceConnect</span>" in html
-    assert "Qu’est-ce que FranceConnect ?" in html
+    assert "Qu’est-ce que FranceConnect\xa0?" in html
     assert 'rel="noopener"' in html
     assert "nouvelle fenêtre" in html
     assert 'name="next" value="/forums/"' in html

@@ -102,8 +102,8 @@ def test_districts_load_from_geojson_with_their_outline(tmp_path):
     [
         ("d.csv", "", "Le fichier est vide"),
         ("d.csv", "nom_du_quartier,population\nA,1\n", "name, postal_codes"),
-        ("d.csv", "name,postal_codes\n,45100\n", "Ligne 2 : le nom manque"),
-        ("d.csv", "name,postal_codes\nNord,4510\n", "Ligne 2 : « 4510 » n’est pas un code postal"),
+        ("d.csv", "name,postal_codes\n,45100\n", "Ligne 2\xa0: le nom manque"),
+        ("d.csv", "name,postal_codes\nNord,4510\n", "Ligne 2\xa0: « 4510 » n’est pas un code postal"),
         ("d.csv", "name,postal_codes,population\nNord,45100,beaucoup\n", "n’est pas un nombre entier"),
         ("d.csv", "name,postal_codes\nNord,45100\nnord,45110\n", "ont le même slug « nord »"),
         ("d.geojson", "{not json", "n’est pas du JSON valide"),
@@ -113,7 +113,7 @@ def test_districts_load_from_geojson_with_their_outline(tmp_path):
             "d.geojson",
             '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "A"},'
             ' "geometry": {"type": "Point", "coordinates": [1, 2]}}]}',
-            "Élément 1 : la géométrie doit être un Polygon",
+            "Élément 1\xa0: la géométrie doit être un Polygon",
         ),
         ("d.xlsx", "whatever", "Type de fichier inconnu"),
     ],

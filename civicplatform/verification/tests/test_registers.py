@@ -90,7 +90,7 @@ def test_import_reads_windows_1252_exports(district):
     ("data", "message"),
     [
         (b"", "Le fichier est vide"),
-        (b"name,date\nA,B\n", "Manquantes : last_name, first_names, birth_date, postal_code"),
+        (b"name,date\nA,B\n", "Manquantes\xa0: last_name, first_names, birth_date, postal_code"),
         (b"last_name,first_names,birth_date,postal_code\nA,B,not a date,45100\n", "Aucune ligne valide"),
     ],
 )

@@ -92,8 +92,8 @@ def registers(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Import done: %(added)d entries added, %(present)d already present, "
-                    "%(invalid)d invalid rows, %(removed)d removed."
+                    "Import done. Entries added: %(added)d; already present: %(present)d; "
+                    "invalid rows: %(invalid)d; removed: %(removed)d."
                 )
                 % {
                     "added": batch.rows_added,

@@ -9,9 +9,10 @@ Three algorithms, all with open solvers:
 * ``maximin`` (default): the library's column generation, maximising the smallest
   selection probability; ILPs on CBC (python-mip) when installed, else HiGHS.
 * ``leximin``: the library's scheme (Flanigan et al., Nature 2021) needs Gurobi for its
-  dual LPs; ``find_distribution_leximin_highs`` below solves them on HiGHS instead: a
-  warm-started dual simplex inside the column generation, then one interior-point solve
-  without crossover to find a "central" dual solution that fixes many probabilities per round.
+  dual LPs; ``find_distribution_leximin_highs`` below runs it on open solvers instead, over
+  types of interchangeable people (same features, no housemate): LPs on HiGHS (warm-started
+  primal simplex, then one interior-point solve without crossover for a "central" dual that
+  fixes many probabilities per round), panel-finding ILPs over types on CBC.
 * ``legacy``: the pre-2020 greedy method, kept for comparison; its probabilities are
   frequencies over repeated runs.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import itertools
 import logging
 import os
 import random
@@ -34,15 +36,9 @@ from importlib.metadata import version
 from typing import Any
 
 from sortition_algorithms import Settings, read_in_features, read_in_people
-from sortition_algorithms.committee_generation.common import (
-    EPS,
-    generate_initial_committees,
-    ilp_results_to_committee,
-    setup_committee_generation,
-)
+from sortition_algorithms.committee_generation.common import EPS, EPS2, setup_committee_generation
 from sortition_algorithms.committee_generation.legacy import find_random_sample_legacy
 from sortition_algorithms.committee_generation.maximin import find_distribution_maximin
-from sortition_algorithms.committee_generation.solver import SolverSense, solver_sum
 from sortition_algorithms.core import lottery_rounding
 from sortition_algorithms.errors import InfeasibleQuotasError, SelectionError, SortitionBaseError
 from sortition_algorithms.features import FeatureCollection
@@ -266,6 +262,245 @@ def legacy_frequencies(
     )
 
 
+@dataclass
+class _Types:
+    """People grouped into types: same value on every feature and no housemate in the pool.
+
+    Swapping two such people maps valid panels to valid panels, so the (unique) leximin vector gives
+    them the same probability and the LP only needs one row per type; a person with a housemate in
+    the pool is a type of their own. A panel becomes a composition: how many of each type it seats.
+    """
+
+    members: list[list[str]]  # type → its people, sorted
+    values: list[tuple[str, ...]]  # type → its value of each feature (lower case)
+    households: list[list[int]]  # groups of (singleton) types of which a panel seats at most one
+
+    @property
+    def sizes(self) -> list[int]:
+        return [len(m) for m in self.members]
+
+
+def _group_types(features: FeatureCollection, people: People, household_columns: Sequence[str]) -> _Types:
+    names = list(features.keys())
+    in_household: dict[str, int] = {}
+    if household_columns:
+        groups = [h for h in people.households(list(household_columns)).values() if len(h) > 1]
+        for number, housemates in enumerate(groups):
+            for person in housemates:
+                in_household[person] = number
+    by_key: dict[tuple[str, ...], list[str]] = {}
+    members: list[list[str]] = []
+    values: list[tuple[str, ...]] = []
+    household_types: dict[int, list[int]] = {}
+    for person, data in sorted(people.items()):
+        key = tuple(str(data[name]).lower() for name in names)
+        if person in in_household:
+            household_types.setdefault(in_household[person], []).append(len(members))
+            members.append([person])
+            values.append(key)
+        elif key in by_key:
+            by_key[key].append(person)
+        else:
+            by_key[key] = [person]
+            members.append(by_key[key])
+            values.append(key)
+    return _Types(members, values, list(household_types.values()))
+
+
+class _Pricing:
+    """The panel-finding ILP over types, on HiGHS: c_t ∈ {0..n_t} seats for type t, Σ c_t = k,
+    quotas per feature value, at most one seat per household. The model is built once; each call
+    only changes the objective."""
+
+    def __init__(self, features: FeatureCollection, types: _Types, panel_size: int, time_limit: float) -> None:
+        import highspy
+        import numpy as np
+
+        self.np = np
+        self.highspy = highspy
+        self.size = panel_size
+        sizes = types.sizes
+        self.count = count = len(sizes)
+        model = self.model = highspy.Highs()
+        model.setOptionValue("output_flag", False)
+        model.setOptionValue("mip_rel_gap", 1e-6)
+        model.setOptionValue("time_limit", time_limit)
+        model.setOptionValue("threads", 1)
+        model.addVars(count, np.zeros(count), np.array(sizes, dtype=float))
+        model.changeColsIntegrality(
+            count, np.arange(count, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * count)
+        )
+        model.addRow(panel_size, panel_size, count, np.arange(count, dtype=np.int32), np.ones(count))
+        for position, feature_values in enumerate(features.values()):
+            for value, minmax in feature_values.items():
+                cols = [t for t in range(count) if types.values[t][position] == value.lower()]
+                model.addRow(minmax.min, minmax.max, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
+        for group in types.households:
+            model.addRow(-highspy.kHighsInf, 1, len(group), np.array(group, dtype=np.int32), np.ones(len(group)))
+        model.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.found: list[Any] = []
+        self.threshold = highspy.kHighsInf
+        model.cbMipImprovingSolution.subscribe(self._keep)
+        model.cbMipInterrupt.subscribe(self._check)
+        self.early = False
+        self.seconds = 0.0
+        self.calls = 0
+        self.times: list[float] = []
+
+    def _keep(self, event: Any) -> None:
+        if event.data_out.objective_function_value > self.threshold:
+            self.found.append(self.np.rint(self.np.asarray(event.data_out.mip_solution)).astype(int))
+
+    def _check(self, event: Any) -> None:
+        # Any composition above the threshold is an improving column: no need to prove it the best.
+        # And once the bound shows none exists, the search can stop.
+        # The flag persists from one run to the next: set it every time.
+        event.interrupt(bool((self.early and self.found) or event.data_out.mip_dual_bound <= self.threshold))
+
+    def best(self, weights: Any, threshold: float, *, early: bool = False) -> list[Any]:
+        """Compositions weighing more than threshold met by the search (best last); with `early`, stop at
+        the first one found."""
+        np = self.np
+        self.model.changeColsCost(self.count, np.arange(self.count, dtype=np.int32), np.asarray(weights, dtype=float))
+        self.found = []
+        self.threshold = threshold
+        self.early = early
+        started = time.process_time()
+        self.model.run()
+        self.seconds += time.process_time() - started
+        self.times.append(time.process_time() - started)
+        self.calls += 1
+        status = self.model.getModelStatus()
+        if status == self.highspy.HighsModelStatus.kInfeasible:
+            raise SelectionError("No panel meets every quota.")
+        if status == self.highspy.HighsModelStatus.kOptimal:
+            best = np.rint(np.asarray(self.model.getSolution().col_value)).astype(int)
+            if self.model.getInfo().objective_function_value > threshold and not any(
+                np.array_equal(c, best) for c in self.found
+            ):
+                self.found.append(best)
+        return self.found
+
+
+class _PricingCBC:
+    """The same ILP on CBC (python-mip), 3-6x faster than HiGHS on it (measured on synth_1200)."""
+
+    def __init__(self, features: FeatureCollection, types: _Types, panel_size: int, time_limit: float) -> None:
+        import mip
+        import numpy as np
+
+        self.np = np
+        self.mip = mip
+        self.time_limit = time_limit
+        sizes = types.sizes
+        model = self.model = mip.Model(sense=mip.MAXIMIZE, solver_name=mip.CBC)
+        model.verbose = 0
+        model.threads = 1
+        self.vars = [model.add_var(var_type=mip.INTEGER, lb=0, ub=size) for size in sizes]
+        model += mip.xsum(self.vars) == panel_size
+        for position, feature_values in enumerate(features.values()):
+            for value, minmax in feature_values.items():
+                seats = mip.xsum(
+                    v for v, key in zip(self.vars, types.values, strict=True) if key[position] == value.lower()
+                )
+                model += seats >= minmax.min
+                model += seats <= minmax.max
+        for group in types.households:
+            model += mip.xsum(self.vars[t] for t in group) <= 1
+        self.seconds = 0.0
+        self.calls = 0
+        self.times: list[float] = []
+
+    def best(self, weights: Any, threshold: float, *, early: bool = False) -> list[Any]:
+        np = self.np
+        self.model.objective = (
+            self.mip.xsum(float(w) * v for w, v in zip(weights, self.vars, strict=True) if w > 1e-12)
+            if np.any(np.asarray(weights) > 1e-12)
+            else self.mip.xsum(self.vars)
+        )
+        started = time.process_time()
+        status = self.model.optimize(max_seconds=self.time_limit)
+        elapsed = time.process_time() - started
+        self.seconds += elapsed
+        self.times.append(elapsed)
+        self.calls += 1
+        if status == self.mip.OptimizationStatus.INFEASIBLE:
+            raise SelectionError("No panel meets every quota.")
+        found = []
+        for k in range(self.model.num_solutions):
+            composition = np.rint([v.xi(k) or 0.0 for v in self.vars]).astype(int)
+            if float(np.dot(weights, composition)) > threshold and not any(
+                np.array_equal(composition, c) for c in found
+            ):
+                found.append(composition)
+        found.reverse()  # best last
+        return found
+
+
+class _Neighbours:
+    """Panels one seat away from a given one (a seat of type a goes to type b), quotas and households
+    permitting. The neighbours of the ILP's best panel that still price above the cap are improving
+    columns too: adding a dozen of them per ILP lets the LP balance many types at once, where one
+    column per iteration makes the later stages crawl."""
+
+    def __init__(self, features: FeatureCollection, types: _Types) -> None:
+        import numpy as np
+
+        self.np = np
+        low, high, values = [], [], []
+        for position, feature_values in enumerate(features.values()):
+            index = {}
+            for value, minmax in feature_values.items():
+                index[value.lower()] = len(low)
+                low.append(minmax.min)
+                high.append(minmax.max)
+            values.append([index[key[position]] for key in types.values])
+        self.low = np.array(low)
+        self.high = np.array(high)
+        self.values = np.array(values, dtype=np.int64).T  # type × feature → value index
+        m = len(types.members)
+        self.incidence = np.zeros((m, len(low)))
+        for f in range(self.values.shape[1]):
+            self.incidence[np.arange(m), self.values[:, f]] = 1.0
+        self.sizes = np.array(types.sizes)
+        self.housemates = [[] for _ in range(m)]
+        for group in types.households:
+            for t in group:
+                self.housemates[t] = [u for u in group if u != t]
+
+    def around(self, c: Any, y: Any, threshold: float, limit: int) -> list[Any]:
+        """Up to `limit` neighbours of c weighing more than threshold under y, heaviest first, each
+        moving a seat to a different type."""
+        np = self.np
+        base = float(y @ c)
+        seated = np.flatnonzero(c > 0)
+        free = np.flatnonzero(c < self.sizes)
+        free = free[y[free] > threshold - base + y[seated].min()]
+        if not len(free) or not len(seated):
+            return []
+        counts = c @ self.incidence
+        down = counts > self.low
+        up = counts < self.high
+        va = self.values[seated]
+        vb = self.values[free]
+        ok = np.all((va[:, None, :] == vb[None, :, :]) | (down[va][:, None, :] & up[vb][None, :, :]), axis=2)
+        gain = np.where(ok, y[free][None, :] - y[seated][:, None], -np.inf)
+        result = []
+        used: set[int] = set()
+        for flat in np.argsort(-gain, axis=None):
+            a, b = np.unravel_index(flat, gain.shape)
+            if base + gain[a, b] <= threshold or len(result) >= limit:
+                break
+            if free[b] in used or any(c[h] > 0 and h != seated[a] for h in self.housemates[free[b]]):
+                continue
+            used.add(int(free[b]))
+            neighbour = c.copy()
+            neighbour[seated[a]] -= 1
+            neighbour[free[b]] += 1
+            result.append(neighbour)
+        return result
+
+
 def find_distribution_leximin_highs(
     features: FeatureCollection,
     people: People,
@@ -274,219 +509,292 @@ def find_distribution_leximin_highs(
     backend: str = DEFAULT_BACKEND,
     *,
     progress_reporter: Any = None,
-    warm_start_rounds: int | None = None,
+    warm_start_rounds: int = 60,
+    stats: dict[str, Any] | None = None,
+    early: bool = True,
     inner: str = "simplex",
-    prune_every: int = 100,
+    alpha: float = 0.7,
+    neighbours_per_panel: int = 10,
+    prune: bool = True,
+    batch: bool = False,
 ) -> tuple[list[frozenset[str]], list[float]]:
-    """Leximin (maximise the smallest probability, then the next smallest...) with HiGHS only.
+    """Leximin (maximise the smallest probability, then the next smallest...) with open solvers only.
 
-    Each stage maximises the smallest probability among the people not yet fixed, keeping
-    the fixed ones, over the panels found so far (a primal LP, one column per panel):
+    People are first grouped into types (`_Types`): equal features and no housemate. Leximin gives
+    everyone in a type the same probability, so each stage is an LP over panel compositions (how many
+    seats each type gets), with one row per type instead of one per person:
 
         maximise  z
-        s.t.      Σ_{P∋i} x_P ≥ z      for i not fixed
-                  Σ_{P∋i} x_P ≥ p_i    for i fixed
-                  Σ_P x_P ≤ 1,   x ≥ 0
+        s.t.      Σ_K c_t(K) x_K ≥ n_t z       for each type t not fixed
+                  Σ_K c_t(K) x_K ≥ n_t p_t     for each type t fixed
+                  Σ_K x_K ≤ 1,   x ≥ 0
 
-    Its duals y_i price panels: column generation adds the panel maximising Σ_{i∈P} y_i (an
-    ILP) while that exceeds the dual of Σ x_P ≤ 1. Adding a column keeps the basis primal
-    feasible, so each re-solve is a short warm-started primal simplex (the library solves the
-    dual LP with Gurobi instead; on HiGHS adding rows to that dual re-solves far slower).
-    At the end of a stage an interior-point solve without crossover on a copy gives a
-    strictly complementary dual: every unfixed person with y_i > 0 has the stage's value in
-    every optimal solution and is fixed (Flanigan et al., Nature 2021, Methods). If rounding
-    makes the fixed probabilities unattainable, they are all lowered by 0.0001, as in the library.
+    Its duals y_t (per person of the type) price compositions: column generation adds compositions
+    with Σ_t c_t y_t above the dual of Σ x_K ≤ 1, found by a small ILP over types, built once (CBC,
+    `_PricingCBC`; HiGHS `_Pricing` without python-mip). Three measures against the tailing-off that
+    made stages after the first take hundreds of iterations: the ILP is solved at a smoothed dual
+    (Wentges, `alpha`), the one-seat neighbours of its panel that still price positive are added too
+    (`neighbours_per_panel`), and panels unused at the end of a stage (or the lowest-priced nonbasic
+    ones when a stage piles up more than 3 per type) are dropped (`prune`). Adding columns keeps the
+    basis primal feasible, so re-solves are warm-started primal simplex. At the end of a stage, an
+    interior-point solve without crossover on a copy gives a strictly complementary dual: every
+    unfixed type with y_t > EPS has the stage's value in every optimal solution and is fixed
+    (Flanigan et al., Nature 2021, Methods, as in the library). If rounding makes the fixed
+    probabilities unattainable, they are all lowered by 0.0001, as in the library.
+
+    Finally each composition is spread over actual people (`_expand`) so that everyone in a type
+    gets exactly the type's probability.
     """
     import highspy
     import numpy as np
 
+    # The library's agent-level ILP checks feasibility and explains infeasible quotas, as for maximin.
+    setup_committee_generation(features, people, panel_size, list(household_columns), backend)
+    cpu_started = time.process_time()
     reporter = progress_reporter
-    ids = list(people)
-    index = {person: i for i, person in enumerate(ids)}
-    n = len(ids)
+    types = _group_types(features, people, household_columns)
+    sizes = np.array(types.sizes, dtype=float)
+    m = len(sizes)
+    n = int(sizes.sum())
     inf = highspy.kHighsInf
-    ilp, agent_vars = setup_committee_generation(features, people, panel_size, list(household_columns), backend)
-    rounds = warm_start_rounds if warm_start_rounds is not None else min(n, 300)
-    initial, _, _ = generate_initial_committees(ilp, agent_vars, rounds, progress_reporter=reporter)
-    committees: list[frozenset[str]] = []
-    known: set[frozenset[str]] = set()
-    fixed: dict[str, float] = {}
+    pricing = (_PricingCBC if backend == "mip" else _Pricing)(features, types, panel_size, time_limit=60.0)
+    timing = {"types": m, "lp": 0.0, "central": 0.0, "iterations": 0, "stages": 0}
 
     lp = highspy.Highs()
     lp.setOptionValue("output_flag", False)
     if inner == "ipm":
-        # Central (interior-point) duals stabilise the column generation, and an interior-point
-        # solve costs about the same whatever the basis: on large pools this beats simplex
-        # re-solves, whose degenerate pivots grow with the number of panels.
+        # Central duals (interior point, no crossover) at every iteration. Kept for comparison: on
+        # synth_1200 it needed as many iterations as simplex, each solve several times slower.
         lp.setOptionValue("solver", "ipm")
         lp.setOptionValue("run_crossover", "off")
     else:
         lp.setOptionValue("solver", "simplex")
-        # Presolve would rebuild the problem at every run and throw the warm basis away.
         lp.setOptionValue("presolve", "off")
-        # After a column is added the basis stays primal feasible: primal simplex re-solves in far
-        # fewer iterations than the default dual simplex on this very degenerate LP.
-        lp.setOptionValue("simplex_strategy", 4)
+        lp.setOptionValue("simplex_strategy", 4)  # primal: adding columns keeps the basis primal feasible
     lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    # column 0: z; rows 0..n-1: people; row n: Σ x_P ≤ 1
+    # column 0: z; rows 0..m-1: types; row m: Σ x_K ≤ 1
     lp.addVar(0.0, 1.0)
     lp.changeColCost(0, 1.0)
-    for _i in range(n):
-        lp.addRow(0.0, inf, 1, np.array([0], dtype=np.int32), np.array([-1.0]))
+    for t in range(m):
+        lp.addRow(0.0, inf, 1, np.array([0], dtype=np.int32), np.array([-sizes[t]]))
     lp.addRow(-inf, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+    columns: list[Any] = []
+    known: set[bytes] = set()
 
-    in_lp: list[frozenset[str]] = []  # column j + 1 of the LP (column 0 is z)
-    pruned: set[frozenset[str]] = set()
+    def add(composition: Any) -> bool:
+        key = composition.astype(np.int16).tobytes()
+        if key in known:
+            return False
+        known.add(key)
+        columns.append(composition)
+        rows = np.flatnonzero(composition)
+        lp.addCol(
+            0.0,
+            0.0,
+            inf,
+            len(rows) + 1,
+            np.append(rows, m).astype(np.int32),
+            np.append(composition[rows].astype(float), 1.0),
+        )
+        return True
 
-    def add_panel(panel: frozenset[str]) -> None:
-        if panel not in known:
-            committees.append(panel)
-            known.add(panel)
-        in_lp.append(panel)
-        rows = np.array(sorted(index[p] for p in panel) + [n], dtype=np.int32)
-        lp.addCol(0.0, 0.0, inf, len(rows), rows, np.ones(len(rows)))
+    # Warm start: panels favouring the types seldom seated so far (multiplicative weights, as the library).
+    weights = np.ones(m)
+    for _ in range(warm_start_rounds):
+        composition = pricing.best(weights, -inf)[-1]
+        add(composition)
+        weights *= np.where(composition > 0, 0.8 ** (composition / sizes), 1.0)
+        weights *= m / weights.sum()
+    for t in np.flatnonzero(~np.isin(np.arange(m), np.flatnonzero(sum(columns)))):
+        # Make sure every type that can sit does sit in some panel (else its stage-1 value is 0 anyway).
+        target = np.zeros(m)
+        target[t] = 1.0
+        add(pricing.best(target, -inf)[-1])
 
-    def prune() -> None:
-        """Drop the panels unused by the current solution from the LP: the degenerate simplex slows
-        down as panels pile up, and pricing brings back any panel that is needed again."""
-        values = np.asarray(lp.getSolution().col_value)[1:]
-        # A panel is dropped at most once per stage, so pricing cannot cycle by bringing it back.
-        unused = [j for j, value in enumerate(values) if value <= 1e-12 and in_lp[j] not in pruned]
-        if len(unused) < prune_every:
-            return
-        pruned.update(in_lp[j] for j in unused)
-        lp.deleteCols(len(unused), np.array([j + 1 for j in unused], dtype=np.int32))
-        dropped = set(unused)
-        in_lp[:] = [panel for j, panel in enumerate(in_lp) if j not in dropped]
+    logger.debug("warm start: %d panels, %.1f s", len(columns), pricing.seconds)
 
-    for panel in initial:
-        add_panel(frozenset(panel))
+    def solve() -> bool:
+        started = time.process_time()
+        lp.run()
+        timing["lp"] += time.process_time() - started
+        return lp.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
     def duals(model: Any) -> tuple[Any, float]:
         row_dual = np.abs(np.asarray(model.getSolution().row_dual))
-        return row_dual[:n], float(row_dual[n])
-
-    def optimal(model: Any) -> bool:
-        model.run()
-        return model.getModelStatus() == highspy.HighsModelStatus.kOptimal
-
-    if reporter is not None:
-        reporter.start_phase("leximin_outer", total=n, message=f"Fixing probabilities ({n} people)")
-    timing = {"lp": 0.0, "ilp": 0.0, "iterations": 0}
-
-    def price(y: Any, cap: float) -> frozenset[str] | None:
-        """The panel whose dual constraint Σ_{i∈P} y_i ≤ cap is most violated, if any is."""
-        weights = {p: float(y[index[p]]) for p in ids if y[index[p]] > 1e-12}
-        ilp.set_objective(solver_sum(w * agent_vars[p] for p, w in weights.items()), SolverSense.MAXIMIZE)
-        started = time.perf_counter()
-        ilp.optimize()
-        timing["ilp"] += time.perf_counter() - started
-        timing["iterations"] += 1
-        if ilp.get_objective_value() <= cap + EPS:
-            return None
-        # CBC keeps the other improving panels it met on the way: one LP re-solve prices them all.
-        for extra in _other_solutions(ilp, agent_vars, ids):
-            if extra not in in_lp and sum(weights.get(p, 0.0) for p in extra) > cap + EPS:
-                add_panel(extra)
-        return ilp_results_to_committee(ilp, agent_vars)
+        return row_dual[:m], float(row_dual[m])
 
     def central_duals() -> tuple[Any, float] | None:
+        started = time.process_time()
         central = highspy.Highs()
         central.setOptionValue("output_flag", False)
         central.passModel(lp.getLp())
         central.setOptionValue("solver", "ipm")
         central.setOptionValue("run_crossover", "off")
-        return duals(central) if optimal(central) else None
+        central.run()
+        timing["central"] += time.process_time() - started
+        if central.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return duals(central)
 
-    while len(fixed) < n:
-        pruned.clear()
+    def price(y: Any, cap: float) -> int:
+        """Add the compositions that the duals y price above cap; 0 if none does.
+
+        Wentges smoothing: the ILP is first solved at a mix of y and the best dual found so far in the
+        stage (by its Lagrangian bound); columns from there stop the simplex duals' zigzag that makes
+        stages tail off for hundreds of iterations. If they do not improve the LP, price y itself."""
+        nonlocal center, best_bound
+        timing["iterations"] += 1
+        added = 0
+        for weights in ([alpha * center + (1 - alpha) * y] if center is not None and alpha else []) + [y]:
+            found = pricing.best(weights, -inf)
+            if found:
+                bound = float(weights @ found[-1]) - float(weights[fixed] @ (sizes[fixed] * level[fixed]))
+                if bound < best_bound:
+                    best_bound, center = bound, weights
+            added += sum(add(c) for c in found if float(y @ c) > cap + EPS2 * 100)
+            if found and neighbours_per_panel:
+                added += sum(add(c) for c in near.around(found[-1], y, cap + EPS2 * 100, neighbours_per_panel))
+            if added and not batch:
+                return added
+        # A re-solve costs about the same for 10 or 50 new columns (degenerate pivots): price both.
+        return added
+
+    def drop_nonbasic(keep: int) -> None:
+        """Drop the nonbasic panels priced lowest by the current duals, down to `keep` panels: a re-solve
+        of this degenerate LP slows down with every column, and pricing brings back any that is needed."""
+        status = lp.getBasis().col_status[1:]
+        reduced = np.asarray(lp.getSolution().col_dual)[1:]
+        nonbasic = np.array([s != highspy.HighsBasisStatus.kBasic for s in status])
+        candidates = np.flatnonzero(nonbasic)
+        unused = np.sort(candidates[np.argsort(-np.abs(reduced[candidates]))][: max(0, len(columns) - keep)])
+        if not len(unused):
+            return
+        lp.deleteCols(len(unused), (unused + 1).astype(np.int32))
+        dropped = set(unused.tolist())
+        for j in unused:
+            known.discard(columns[j].astype(np.int16).tobytes())
+        columns[:] = [c for j, c in enumerate(columns) if j not in dropped]
+        timing["dropped"] = timing.get("dropped", 0) + len(unused)
+
+    center: Any = None
+    best_bound = inf
+    near = _Neighbours(features, types)
+    fixed = np.zeros(m, dtype=bool)
+    level = np.zeros(m)
+    if reporter is not None:
+        reporter.start_phase("leximin_outer", total=n, message=f"Fixing probabilities ({n} people)")
+    while not fixed.all():
+        timing["stages"] += 1
+        center, best_bound = None, inf
         while True:
-            started = time.perf_counter()
-            solved = optimal(lp)
-            timing["lp"] += time.perf_counter() - started
-            if not solved:
-                for person in fixed:
-                    fixed[person] = max(0.0, fixed[person] - 0.0001)
-                    lp.changeRowBounds(index[person], fixed[person], inf)
+            if not solve():
+                center, best_bound = None, inf
+                level[fixed] = np.maximum(0.0, level[fixed] - 0.0001)
+                for t in np.flatnonzero(fixed):
+                    lp.changeRowBounds(int(t), sizes[t] * level[t], inf)
                 continue
             y, cap = duals(lp)
-            if timing["iterations"] % 50 == 0:
+            if timing["iterations"] % 20 == 0:
                 logger.debug(
-                    "leximin: %d fixed, %d panels, %d in LP, %s", len(fixed), len(committees), len(in_lp), timing
+                    "leximin: %d types fixed, z=%.6f, %d panels, %s",
+                    fixed.sum(),
+                    lp.getInfo().objective_function_value,
+                    len(columns),
+                    timing,
                 )
-            panel = price(y, cap)
-            if panel is None or panel in in_lp:
-                # The panels found support the optimum. A central dual solution tells whom to fix,
-                # but only if no panel violates it either (it may differ from the simplex one).
-                central = central_duals()
-                if central is None:
-                    break
-                y, cap = central
-                panel = price(y, cap)
-                if panel is None or panel in in_lp:
-                    break
-            add_panel(panel)
-            if prune_every and timing["iterations"] % prune_every == 0:
-                prune()
+            if prune and len(columns) > 3 * m:
+                drop_nonbasic(keep=int(1.5 * m))
+            if center is not None and best_bound - lp.getInfo().objective_function_value < 1e-10:
+                pass  # the stage's optimum is reached: go and see whom to fix
+            elif price(y, cap):
+                continue
+            if inner == "ipm":
+                break
+            # The panels found support the optimum. A central dual solution tells whom to fix,
+            # but only if no panel violates it either (it may differ from the simplex one).
+            central = central_duals()
+            if central is None:
+                break
+            y, cap = central
+            # The central solution is not the LP's basic one: no panel of it is a valid start for swaps.
+            if not price(y, cap):
+                break
         value = max(0.0, lp.getInfo().objective_function_value)
-        newly = [p for p in ids if p not in fixed and y[index[p]] > EPS]
-        if not newly:
-            # Degenerate central solution: fix the heaviest unfixed person, always progress.
-            newly = [max((p for p in ids if p not in fixed), key=lambda p: y[index[p]])]
-        for person in newly:
-            fixed[person] = value
-            lp.changeCoeff(index[person], 0, 0.0)
-            lp.changeRowBounds(index[person], value, inf)
+        newly = np.flatnonzero(~fixed & (y > EPS))
+        if not len(newly):
+            # Degenerate central solution: fix the heaviest unfixed type, always progress.
+            newly = [int(np.argmax(np.where(fixed, -1.0, y)))]
+        for t in newly:
+            fixed[t] = True
+            level[t] = value
+            lp.changeCoeff(int(t), 0, 0.0)
+            lp.changeRowBounds(int(t), sizes[t] * value, inf)
+        if prune:
+            # Panels unused at the end of a stage only slow the next stages' LPs down; pricing brings
+            # back any that is needed again.
+            used = np.asarray(lp.getSolution().col_value)[1:] > 1e-12
+            if len(columns) > 2 * m and used.sum() < 0.7 * len(columns):
+                unused = np.flatnonzero(~used)
+                lp.deleteCols(len(unused), (unused + 1).astype(np.int32))
+                for j in unused:
+                    known.discard(columns[j].astype(np.int16).tobytes())
+                columns[:] = [c for c, keep in zip(columns, used, strict=True) if keep]
+        logger.debug(
+            "pricing: %d calls, %.1f s, max %.2f s", len(pricing.times), sum(pricing.times), max(pricing.times)
+        )
+        pricing.times = []
+        logger.debug("leximin: %d/%d types fixed at %.5f, %d panels, %s", fixed.sum(), m, value, len(columns), timing)
         if reporter is not None:
-            reporter.update(len(fixed), message=f"Fixed {len(fixed)}/{n} probabilities")
+            reporter.update(int(sizes[fixed].sum()), message=f"Fixed {int(sizes[fixed].sum())}/{n} probabilities")
 
-    probabilities = _leximin_primal(set(committees), fixed)
-    return list(set(committees)), probabilities
-
-
-def _other_solutions(
-    ilp: Any, agent_vars: Mapping[str, Any], ids: Sequence[str], limit: int = 8
-) -> list[frozenset[str]]:
-    """The further feasible panels in python-mip's solution pool (none with the HiGHS backend)."""
-    model = getattr(ilp, "_model", None)
-    count = getattr(model, "num_solutions", 0) or 0
-    panels = []
-    for k in range(1, min(count, limit + 1)):
-        try:
-            panels.append(frozenset(p for p in ids if (agent_vars[p].xi(k) or 0) > 0.5))
-        except (AttributeError, TypeError, IndexError):
+    # A vertex of the last LP: few panels in the support.
+    lp.setOptionValue("solver", "simplex")
+    lp.setOptionValue("run_crossover", "on")
+    for _ in range(100):
+        if solve():
             break
-    return panels
+        # Interior-point values may overshoot what the panels allow by a hair: lower all fixed values.
+        level[fixed] = np.maximum(0.0, level[fixed] - 1e-7)
+        for t in np.flatnonzero(fixed):
+            lp.changeRowBounds(int(t), sizes[t] * level[t], inf)
+    solution = np.clip(np.asarray(lp.getSolution().col_value)[1:], 0.0, None)
+    timing["panels"] = int((solution > 1e-9).sum())
+    timing["pricing"] = pricing.seconds
+    timing["pricing_calls"] = pricing.calls
+    timing["cpu"] = time.process_time() - cpu_started
+    if stats is not None:
+        stats.update(timing)
+    logger.debug("leximin done: %s", timing)
+    return _expand(types, [(columns[j], float(solution[j])) for j in np.flatnonzero(solution > 1e-9)])
 
 
-def _leximin_primal(committees: set[frozenset[str]], fixed: dict[str, float]) -> list[float]:
-    """Probabilities of the panels that give everyone their fixed probability (minimising the shortfall)."""
-    import highspy
-    import numpy as np
+def _expand(types: _Types, compositions: Sequence[tuple[Any, float]]) -> tuple[list[frozenset[str]], list[float]]:
+    """Spread compositions over people so that everyone in a type is seated equally often.
 
-    panels = list(committees)
-    people = list(fixed)
-    index = {person: i for i, person in enumerate(people)}
-    m = len(panels)
-    lp = highspy.Highs()
-    lp.setOptionValue("output_flag", False)
-    inf = highspy.kHighsInf
-    # columns 0..m-1: x_P; column m: eps
-    lp.addVars(m + 1, np.zeros(m + 1), np.full(m + 1, inf))
-    costs = np.zeros(m + 1)
-    costs[m] = 1.0
-    lp.changeColsCost(m + 1, np.arange(m + 1, dtype=np.int32), costs)
-    lp.addRow(1.0, 1.0, m, np.arange(m, dtype=np.int32), np.ones(m))
-    members: list[list[int]] = [[] for _ in people]
-    for j, panel in enumerate(panels):
-        for person in panel:
-            members[index[person]].append(j)
-    for person, cols in zip(people, members, strict=True):
-        # Σ_{P∋i} x_P + eps ≥ p_i
-        lp.addRow(fixed[person], inf, len(cols) + 1, np.array([*cols, m], dtype=np.int32), np.ones(len(cols) + 1))
-    lp.run()
-    values = np.clip(np.asarray(lp.getSolution().col_value[:m]), 0, 1)
-    return list(values / values.sum())
+    A composition seating c of a type's n people is split into n equally likely panels: the j-th seats
+    the c people from position j·c on (cyclically), so each person sits in exactly c of the n. Types of
+    different sizes are split together along the common refinement of their grids {j/n}, which has only
+    as many pieces as there are distinct fractions with the types' sizes as denominators.
+    """
+    from fractions import Fraction
+
+    panels: dict[frozenset[str], float] = {}
+    for composition, probability in compositions:
+        partial = [(t, int(c)) for t, c in enumerate(composition) if 0 < c < len(types.members[t])]
+        whole = [p for t, c in enumerate(composition) if c and c == len(types.members[t]) for p in types.members[t]]
+        cuts = sorted({Fraction(j, len(types.members[t])) for t, _ in partial for j in range(len(types.members[t]))})
+        cuts = [*(cuts or [Fraction(0)]), Fraction(1)]
+        for low, high in itertools.pairwise(cuts):
+            middle = (low + high) / 2
+            panel = list(whole)
+            for t, c in partial:
+                group = types.members[t]
+                start = int(middle * len(group)) * c
+                panel.extend(group[(start + r) % len(group)] for r in range(c))
+            key = frozenset(panel)
+            panels[key] = panels.get(key, 0.0) + probability * float(high - low)
+    total = sum(panels.values())
+    return list(panels), [q / total for q in panels.values()]
 
 
 # ------------------------------------------------------------------------------

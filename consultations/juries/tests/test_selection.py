@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from ..services import feasibility_check
@@ -145,13 +147,99 @@ class TestFairSelection:
         assert error.value.features
 
 
-@pytest.mark.parametrize(("inner", "prune_every"), [("simplex", 100), ("ipm", 100), ("simplex", 1)])
-def test_inner_solvers_and_pruning_give_the_same_leximin(inner, prune_every):
-    features = engine.load_features(QUOTAS, 4)
-    people = engine.load_people(pool(SKEWED), features)
-    panels, probabilities = engine.find_distribution_leximin_highs(
-        features, people, 4, ["household"], inner=inner, prune_every=prune_every
+def valid(panel, rows, quotas, size):
+    people = {row["id"]: row for row in rows}
+    households = [people[p]["household"] for p in panel]
+    counts = {(q["feature"], q["value"]): 0 for q in quotas}
+    for person in panel:
+        for feature, value in counts:
+            counts[feature, value] += people[person][feature] == value
+    return (
+        len(panel) == size
+        and len(set(households)) == len(households)
+        and all(q["min"] <= counts[q["feature"], q["value"]] <= q["max"] for q in quotas)
     )
+
+
+def brute_force_leximin(rows, quotas, size):
+    """Leximin by the book, over every valid panel: maximise the smallest unfixed probability, then fix
+    exactly those who cannot get more without someone unfixed getting less (one LP per person)."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    ids = [row["id"] for row in rows]
+    panels = [set(c) for c in itertools.combinations(ids, size) if valid(c, rows, quotas, size)]
+    member = np.array([[person in panel for panel in panels] for person in ids], dtype=float)
+    n, count = member.shape
+    fixed: dict[int, float] = {}
+    while len(fixed) < n:
+        unfixed = [i for i in range(n) if i not in fixed]
+        # variables: x_P..., z; maximise z
+        a_ub = [np.append(-member[i], 1.0) for i in unfixed] + [np.append(-member[i], 0.0) for i in fixed]
+        b_ub = [0.0] * len(unfixed) + [-fixed[i] + 1e-9 for i in fixed]
+        a_eq = [np.append(np.ones(count), 0.0)]
+        z = -linprog(np.append(np.zeros(count), -1.0), a_ub, b_ub, a_eq, [1.0], bounds=(0, None)).fun
+        floor = [np.append(-member[i], 0.0) for i in range(n)]
+        levels = [-fixed.get(i, z) + 1e-9 for i in range(n)]
+        for i in unfixed:
+            best = -linprog(np.append(-member[i], 0.0), floor, levels, a_eq, [1.0], bounds=(0, None)).fun
+            if best <= z + 1e-7:
+                fixed[i] = z
+    return {ids[i]: value for i, value in fixed.items()}
+
+
+# Repeated profiles (grouped into types by the engine), housemates who share a profile with others
+# (they must be kept apart from their type) and quotas that give leximin several levels.
+HOUSEMATES = {0: "H-a", 1: "H-a", 6: "H-b", 10: "H-b", 7: "H-c", 11: "H-c"}
+LEVELS_QUOTAS = [
+    {"feature": "gender", "value": "f", "min": 1, "max": 3},
+    {"feature": "gender", "value": "m", "min": 1, "max": 3},
+    {"feature": "age", "value": "young", "min": 1, "max": 2},
+    {"feature": "age", "value": "old", "min": 2, "max": 3},
+]
+
+
+# Four leximin levels (1/5, 1/3, 1/2, 1); the first two people share a household and a profile.
+REGIONS = [("f", "young", "n")] * 2 + [("f", "young", "s")] * 2 + [("m", "old", "s")] * 2
+REGIONS += [("f", "young", "s"), ("m", "young", "s"), ("m", "young", "s"), ("m", "old", "n"), ("m", "old", "s")]
+REGIONS_POOL = [
+    {"id": f"P{i:02d}", "household": "H-a" if i < 2 else f"H{i:02d}", "gender": g, "age": a, "region": r}
+    for i, (g, a, r) in enumerate(REGIONS)
+]
+REGIONS_QUOTAS = [
+    *QUOTAS,
+    {"feature": "region", "value": "n", "min": 1, "max": 3},
+    {"feature": "region", "value": "s", "min": 1, "max": 2},
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "quotas"),
+    [(pool(SKEWED, HOUSEMATES), LEVELS_QUOTAS), (REGIONS_POOL, REGIONS_QUOTAS)],
+    ids=["housemates", "four-levels"],
+)
+def test_leximin_equals_the_brute_force_leximin_over_every_panel(rows, quotas):
+    expected = brute_force_leximin(rows, quotas, 4)
+    assert len({round(v, 6) for v in expected.values()}) >= 2, "the case has several levels"
+    result = distribution(rows, "leximin", quotas=quotas)
+    assert result.marginals == pytest.approx(expected, abs=1e-6)
+    assert sum(result.probabilities) == pytest.approx(1)
+    assert all(valid(panel, rows, quotas, 4) for panel in result.panels)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"inner": "ipm"},
+        {"alpha": 0.0, "neighbours_per_panel": 0},
+        {"prune": False},
+    ],
+    ids=["interior-point", "no-smoothing-no-neighbours", "no-pruning"],
+)
+def test_solver_options_give_the_same_leximin(options):
+    rows = pool(SKEWED, HOUSEMATES)
+    features = engine.load_features(QUOTAS, 4)
+    people = engine.load_people(rows, features)
+    panels, probabilities = engine.find_distribution_leximin_highs(features, people, 4, ["household"], **options)
     marginals = engine.marginals_of(people, panels, probabilities)
-    reference = distribution(pool(SKEWED), "leximin").marginals
-    assert all(abs(marginals[p] - reference[p]) < 0.001 for p in reference)
+    assert marginals == pytest.approx(brute_force_leximin(rows, QUOTAS, 4), abs=1e-6)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from .. import selectors, services
+from .. import selectors, selectors_workspace, services
 from ..forms import RegistrationForm
 from ..models import Channel, RegistrantStatus, RunStatus
 from ..sortition import draw
@@ -33,6 +33,7 @@ def jury_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "counts": selectors.jury_counts(jury),
             "registration_open": services.recruitment_open(jury),
             "runs": list(jury.runs.all()),
+            **selectors_workspace.public_record(jury, user=request.user),
         },
     )
 

@@ -31,6 +31,14 @@ class JuryStatus(models.TextChoices):
     RESPONDED = "responded", _("Authority has responded")
 
 
+class JuryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> JuryQuerySet:
+        """Published juries, and every jury for staff (used by generic views such as "follow")."""
+        if getattr(user, "is_authenticated", False) and user.has_perm("juries.manage_jury"):
+            return self
+        return self.filter(published=True)
+
+
 class Jury(models.Model):
     """A citizen jury or citizens' assembly convened on one question the authority commits to answer."""
 
@@ -47,8 +55,14 @@ class Jury(models.Model):
     oversight_group = models.TextField(_("oversight group"), blank=True, help_text=_("One member per line."))
     status = models.CharField(_("status"), max_length=16, choices=JuryStatus.choices, default=JuryStatus.DRAFT)
     published = models.BooleanField(_("published"), default=False)
+    # The members-only forum of the seated jury (created with the workspace, see services).
+    forum = models.OneToOneField(
+        "forums.Forum", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="jury"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JuryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -226,7 +240,7 @@ class Registrant(models.Model):
     @property
     def household_label(self) -> str:
         """Pseudonymous household id for published files (the invitation's code would identify the letter)."""
-        from .sortition.draw import sha256_hex
+        from ..sortition.draw import sha256_hex
 
         return "H-" + sha256_hex(f"{self.jury_id}:{self.invitation.household_key}")[:10]
 
