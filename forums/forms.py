@@ -14,6 +14,18 @@ TEXT_HELP = _(
     "address or write [text](https://…). To notify someone, write @ and their pseudonym. Be courteous: "
     "comments are public."
 )
+# In a members-only forum (a citizens' jury deliberating) what is written is not public.
+PRIVATE_TEXT_HELP = _(
+    "Leave a blank line between paragraphs. To quote, start the lines with “>”. To add a link, paste its "
+    "address or write [text](https://…). To notify someone, write @ and their pseudonym. Be courteous: only "
+    "the members of this forum and the organising team can read it."
+)
+
+
+def discussion_is_private(target: Any) -> bool:
+    """A thread of a members-only forum (or the forum itself): only its members and the staff read it."""
+    forum = target if hasattr(target, "is_members_only") else getattr(target, "forum", None)
+    return bool(getattr(forum, "is_members_only", False))
 
 
 class CommentForm(forms.Form):
@@ -27,6 +39,11 @@ class CommentForm(forms.Form):
         help_text=TEXT_HELP,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+    def __init__(self, *args: Any, private: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if private:
+            self.fields["text"].help_text = PRIVATE_TEXT_HELP
 
 
 class DebateContributionForm(CommentForm):
@@ -73,8 +90,10 @@ class ThreadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
-    def __init__(self, *args: Any, structured: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, structured: bool = False, private: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if private:
+            self.fields["text"].help_text = PRIVATE_TEXT_HELP
         # Debates and live events are opened by the forum's moderators; others only start discussions.
         if not structured:
             del self.fields["kind"]

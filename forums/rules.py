@@ -14,10 +14,10 @@ Forums and threads (the object is the forum, the thread or the question):
 
 | permission                   | who                                                           | when                 |
 | ---------------------------- | ------------------------------------------------------------- | -------------------- |
-| forums.view_forum / _thread  | anyone for a public forum; members and its moderators else    | always               |
+| forums.view_forum / _thread  | anyone for a public forum; else its members (moderators too), staff | always         |
 | forums.add_thread            | participants who may see the forum                            | always               |
 | forums.add_structured_thread | moderators of the forum (debates and live events)             | always               |
-| forums.moderate_thread       | moderators of the forum, staff                                | always               |
+| forums.moderate_thread       | moderators of the forum (members if members-only), staff      | always               |
 | forums.close_thread          | moderators of the forum, staff                                | until closed         |
 | forums.ask_question          | participants who may see the live event                       | until closed         |
 | forums.vote_question         | participants who may see it, not its author                   | approved, not closed |
@@ -56,9 +56,12 @@ from forums.predicates import (
 
 can_participate = is_authenticated & is_email_confirmed & ~is_blocked
 moderates_comment = is_staff | (is_moderator_of & ~is_blocked)
+# A members-only forum (a citizens' jury deliberating) is private to its members and the staff: its own
+# moderators are members with the moderator role (membership_set), a site-wide moderator who is not a
+# member neither reads nor moderates it.
+sees_forum = forum_is_public | is_forum_member | is_staff
 # The forum, thread or question's space is its forum (get_moderation_space).
-moderates_forum = is_staff | (is_moderator_of & ~is_blocked)
-sees_forum = forum_is_public | is_forum_member | moderates_forum
+moderates_forum = is_staff | (is_moderator_of & ~is_blocked & (forum_is_public | is_forum_member))
 
 rules.add_perm("forums.add_comment", can_participate & target_accepts_comments & target_is_viewable)
 rules.add_perm(

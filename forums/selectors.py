@@ -219,27 +219,15 @@ _THREAD_ORDERINGS = {
 
 
 def forums_visible_to(user: Any) -> models.QuerySet[Forum]:
-    """Public forums, and the members-only ones the person belongs to or moderates
-    (staff and site-wide moderators see them all)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from civicplatform.moderation.selectors import moderator_assignments_of
-
+    """Public forums, and the members-only ones the person belongs to (as a member or one of
+    its moderators); staff see them all. A site-wide moderator is no member: a jury's
+    deliberation stays private (forums.rules.sees_forum)."""
     forums = Forum.objects.all()
     if not getattr(user, "is_authenticated", False):
         return forums.filter(visibility=ForumVisibility.PUBLIC)
-    assignments = moderator_assignments_of(user)
-    if user.is_staff or any(assignment.is_site_wide for assignment in assignments):
+    if user.is_staff:
         return forums
-    forum_type = ContentType.objects.get_for_model(Forum).pk
-    ids = set(memberships_of(user))
-    for assignment in assignments:
-        if assignment.content_type_id == forum_type:
-            if assignment.object_id is None:
-                return forums
-            if assignment.object_id.isdigit():
-                ids.add(int(assignment.object_id))
-    return forums.filter(Q(visibility=ForumVisibility.PUBLIC) | Q(pk__in=ids))
+    return forums.filter(Q(visibility=ForumVisibility.PUBLIC) | Q(pk__in=list(memberships_of(user))))
 
 
 def forum_list(user: Any) -> list[Forum]:

@@ -14,7 +14,14 @@ class JuriesConfig(AppConfig):
         from civicplatform.core import registry
         from civicplatform.notifications.retention import register_purpose
 
-        from . import personal_data, receivers, rules, selectors, services_workspace  # noqa: F401 - rules register
+        from . import (  # noqa: F401 - rules register
+            personal_data,
+            receivers,
+            rules,
+            selectors,
+            services_recommendations,
+            services_workspace,
+        )
         from .models import Jury
 
         registry.register_nav_section(
@@ -24,6 +31,7 @@ class JuriesConfig(AppConfig):
         # A jury can be followed: its report, the authority's responses and progress are notified (receivers.py).
         registry.register_capability("followable", Jury)
         services_workspace.register_notification_kinds()
+        services_recommendations.register_notification_kinds()
         receivers.register_notification_kinds()
         for key, exporter in (
             ("juries.registrations", personal_data.export_registrations),

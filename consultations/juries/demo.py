@@ -103,29 +103,32 @@ def load_demo(stdout) -> None:
         status=JuryStatus.RECRUITING,
         published=True,
     )
-    JuryPhase.objects.create(
+    # The timeline matches the content: recruitment and the draw are over, the sessions (demo_workspace,
+    # from five days ago to three weeks ahead) are under way and the response comes after. Recruitment is
+    # open while the demo volunteers register on the web, and closed once the panel is drawn.
+    recruitment = JuryPhase.objects.create(
         jury=jury,
         kind=JuryPhaseKind.RECRUITMENT,
-        starts_at=now - datetime.timedelta(days=20),
-        ends_at=now + datetime.timedelta(days=10),
+        starts_at=now - datetime.timedelta(days=60),
+        ends_at=now + datetime.timedelta(days=1),
     )
     JuryPhase.objects.create(
         jury=jury,
         kind=JuryPhaseKind.SELECTION,
-        starts_at=now + datetime.timedelta(days=10),
-        ends_at=now + datetime.timedelta(days=17),
+        starts_at=now - datetime.timedelta(days=30),
+        ends_at=now - datetime.timedelta(days=20),
     )
     JuryPhase.objects.create(
         jury=jury,
         kind=JuryPhaseKind.SESSIONS,
-        starts_at=now + datetime.timedelta(days=30),
-        ends_at=now + datetime.timedelta(days=90),
+        starts_at=now - datetime.timedelta(days=6),
+        ends_at=now + datetime.timedelta(days=40),
     )
     JuryPhase.objects.create(
         jury=jury,
         kind=JuryPhaseKind.RESPONSE,
-        starts_at=now + datetime.timedelta(days=90),
-        ends_at=now + datetime.timedelta(days=180),
+        starts_at=now + datetime.timedelta(days=40),
+        ends_at=now + datetime.timedelta(days=130),
     )
     for order, (key, label, values) in enumerate(FEATURES):
         feature = Feature.objects.create(jury=jury, key=key, label=label, order=order)
@@ -166,6 +169,7 @@ def load_demo(stdout) -> None:
         witnesses="Mme Dupont (huissière), M. Leroy (conseil de quartier Nord)",
         actor=None,
     )
+    JuryPhase.objects.filter(pk=recruitment.pk).update(ends_at=now - datetime.timedelta(days=30))
     stdout.write(f"Demo citizen jury: “{jury.title}” (panel of {jury.panel_size} drawn in public)")
     from .demo_workspace import load as load_workspace  # the seated jury's workspace
 

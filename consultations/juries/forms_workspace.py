@@ -29,7 +29,13 @@ class SeatLinkForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    addressed_to = forms.CharField(label=_("Expert the question is for"), max_length=200)
+    # Optional with a hearing, which names its expert (services_workspace.question_ask).
+    addressed_to = forms.CharField(
+        label=_("Expert the question is for"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional if you choose a hearing below: the question then goes to the expert heard."),
+    )
     hearing = forms.ModelChoiceField(
         label=_("About the hearing (optional)"), queryset=ExpertHearing.objects.none(), required=False
     )

@@ -25,6 +25,11 @@ def is_seated_member(user: Any, jury: Any) -> bool:
     return seat_for(user=user, jury=jury) is not None
 
 
+def takes_part(user: Any, jury: Any) -> bool:
+    """Whether the user may act as a member (vote, draft, sign, ask experts): a role, not a permission,
+    so it is tested directly: `has_perm` would grant it to every superuser."""
+    return is_seated_member.test(user, jury)
+
+
 rules.add_perm("juries.manage_jury", is_staff)
 rules.add_perm("juries.enter_workspace", is_seated_member | is_staff)
-rules.add_perm("juries.take_part", is_seated_member)

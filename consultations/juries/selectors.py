@@ -62,16 +62,49 @@ def run_probabilities(run: SelectionRun) -> list[ProbabilityRow]:
     )
 
 
-def run_panel_composition(run: SelectionRun) -> list[tuple[str, str, int, int, int]]:
-    """For a drawn run: (feature, value, min, max, seats) per quota line."""
+@dataclass
+class CompositionRow:
+    feature: str
+    value: str
+    low: int
+    high: int
+    seats: int
+
+
+def run_panel_composition(run: SelectionRun) -> list[CompositionRow]:
+    """For a drawn run: one row per quota line, with the feature's and the answer's labels (not their keys)."""
     from .sortition import draw
 
+    labels = {
+        (value.feature.key, value.key): (value.feature.label, value.label)
+        for value in FeatureValue.objects.filter(feature__jury_id=run.jury_id).select_related("feature")
+    }
     pool = {row["id"]: row for row in draw.read_csv(run.pool_csv)}
     rows = []
     for quota in draw.read_csv(run.quotas_csv):
-        seats = sum(1 for p in run.selected if pool.get(p, {}).get(quota["feature"]) == quota["value"])
-        rows.append((quota["feature"], quota["value"], int(quota["min"]), int(quota["max"]), seats))
+        feature, value = quota["feature"], quota["value"]
+        seats = sum(1 for p in run.selected if pool.get(p, {}).get(feature) == value)
+        feature_label, value_label = labels.get((feature, value), (feature, value))
+        rows.append(CompositionRow(feature_label, value_label, int(quota["min"]), int(quota["max"]), seats))
     return rows
+
+
+@dataclass
+class Randomness:
+    dice: str
+    seeds: list[str]
+
+
+def run_randomness(run: SelectionRun) -> Randomness | None:
+    """The public randomness of a drawn run, for reading: the dice digits spaced out, and the seeds."""
+    if not run.randomness_json:
+        return None
+    try:
+        data = json.loads(run.randomness_json)
+    except ValueError:
+        return None
+    dice = "".join(ch for ch in str(data.get("dice", "")) if not ch.isspace())
+    return Randomness(dice=" ".join(dice), seeds=[str(seed) for seed in data.get("seeds") or []])
 
 
 def quota_table(jury: Jury) -> list[FeatureValue]:

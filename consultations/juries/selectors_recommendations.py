@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -230,6 +230,15 @@ def minority_views(jury: Jury, user: Any = None) -> QuerySet[MinorityView]:
             mine=Exists(through.objects.filter(minorityview_id=OuterRef("pk"), user_id=user.pk))
         )
     return queryset
+
+
+def report_minority_views(jury: Jury) -> QuerySet[MinorityView]:
+    """The minority views the report publishes: general ones, or about a recommendation the report shows
+    (adopted or not adopted), never about a draft that was withdrawn or never voted on."""
+    return minority_views(jury).filter(
+        Q(recommendation__isnull=True)
+        | Q(recommendation__status__in=[RecommendationStatus.ADOPTED, RecommendationStatus.NOT_ADOPTED])
+    )
 
 
 def report_get(jury: Jury) -> JuryReport | None:

@@ -17,16 +17,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicplatform.ballots import services as ballots
 from civicplatform.core.services import audit_record
+from civicplatform.notifications import kinds
+from civicplatform.notifications.services import notify
 
 from .models import (
     SUPPORTING_LEVELS,
@@ -41,9 +47,46 @@ from .models import (
     SupportLevel,
     VoteStatus,
 )
+from .rules import takes_part
 from .signals import report_published
 
 LEVELS = [int(level) for level in SupportLevel]
+VOTE_CLOSED_KIND = "juries.recommendation_vote_closed"
+
+
+def register_notification_kinds() -> None:
+    kinds.register_kind(
+        VOTE_CLOSED_KIND,
+        gettext_lazy("Results of the votes on recommendations (citizen juries)"),
+        kinds.DeliveryMode.IMMEDIATE,
+        gettext_lazy("When a secret vote of the jury you sit on closes and its results can be read."),
+        order=61,
+    )
+
+
+def _fill(template: str, values: dict) -> str:
+    return str(template) % values
+
+
+# Notification texts are stored in the site's language (notify() translates inside an override).
+_fill_lazy = lazy(_fill, str)
+
+
+def _notify_vote_closed(vote: RecommendationVote, actor: Any) -> None:
+    """Tell the members seated when the vote closed that its results can be read (sent once: closing is)."""
+    jury = vote.jury
+    seats = jury.seats.filter(ended_at__isnull=True, user__isnull=False).select_related("user")
+    notify(
+        recipients=[seat.user for seat in seats],
+        kind=VOTE_CLOSED_KIND,
+        target=jury,
+        actor=actor,
+        title=_fill_lazy(
+            gettext_lazy("The vote “%(vote)s” of the jury “%(title)s” is closed: read the results"),
+            {"vote": vote.title, "title": jury.title},
+        ),
+        url=reverse("juries:recommendation_vote", args=[jury.slug, vote.pk]),
+    )
 
 
 class EditConflict(ValidationError):
@@ -53,7 +96,7 @@ class EditConflict(ValidationError):
         self.latest = latest
         super().__init__(
             _(
-                "Another member saved this recommendation after you opened it. Your text is kept below: compare "
+                "Someone else saved this recommendation after you opened it. Your text is kept below: compare "
                 "it with the current version, then save again."
             ),
             code="conflict",
@@ -61,7 +104,7 @@ class EditConflict(ValidationError):
 
 
 def _may_draft(user: Any, jury: Jury) -> None:
-    if not (user.has_perm("juries.take_part", jury) or user.has_perm("juries.manage_jury")):
+    if not (takes_part(user, jury) or user.has_perm("juries.manage_jury")):
         raise PermissionDenied(_("Only the members of the jury and its facilitators may do this."))
 
 
@@ -107,6 +150,7 @@ def recommendation_update(
 ) -> Recommendation:
     """Save a new wording of a draft, unless someone else saved since `base_revision` (EditConflict)."""
     _may_draft(actor, recommendation.jury)
+    _report_open(recommendation.jury)
     with transaction.atomic():
         locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         if locked.status != RecommendationStatus.DRAFT:
@@ -126,8 +170,17 @@ def recommendation_update(
     return locked
 
 
+def may_withdraw(user: Any, recommendation: Recommendation) -> bool:
+    """Only the draft's author (still seated) or staff withdraw it."""
+    if user.has_perm("juries.manage_jury"):
+        return True
+    return recommendation.created_by_id == user.pk and takes_part(user, recommendation.jury)
+
+
 def recommendation_withdraw(*, recommendation: Recommendation, actor: Any) -> Recommendation:
-    _may_draft(actor, recommendation.jury)
+    if not may_withdraw(actor, recommendation):
+        raise PermissionDenied(_("Only the author of this draft and the facilitators may withdraw it."))
+    _report_open(recommendation.jury)
     with transaction.atomic():
         locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         if locked.status != RecommendationStatus.DRAFT:
@@ -200,7 +253,7 @@ def _ballot_choices(vote: RecommendationVote, levels: dict[int, int]) -> dict[st
 
 
 def _may_vote(vote: RecommendationVote, person: Any, now: datetime.datetime | None) -> None:
-    if not person.has_perm("juries.take_part", vote.jury):
+    if not takes_part(person, vote.jury):
         raise PermissionDenied(_("Only the seated members of the jury vote."))
     if not vote_is_open(vote, now):
         raise ValidationError(_("This vote is closed."))
@@ -287,6 +340,7 @@ def recommendation_vote_close(
             target=locked,
             data={"adopted": adopted, "by": "staff" if actor is not None else "closing time"},
         )
+        transaction.on_commit(partial(_notify_vote_closed, locked, actor))
     return locked
 
 
@@ -310,7 +364,7 @@ def minority_view_create(
     *, jury: Jury, actor: Any, title: str, text: str, recommendation: Recommendation | None = None
 ) -> MinorityView:
     """A member writes a minority view; they are its first signatory."""
-    if not actor.has_perm("juries.take_part", jury):
+    if not takes_part(actor, jury):
         raise PermissionDenied(_("Only the seated members of the jury write minority views."))
     _report_open(jury)
     if recommendation is not None and recommendation.jury_id != jury.pk:
@@ -326,7 +380,7 @@ def minority_view_create(
 
 def minority_view_toggle_signature(*, view: MinorityView, actor: Any) -> bool:
     """Sign the view, or withdraw one's signature; returns whether the member now signs it."""
-    if not actor.has_perm("juries.take_part", view.jury):
+    if not takes_part(actor, view.jury):
         raise PermissionDenied(_("Only the seated members of the jury sign minority views."))
     _report_open(view.jury)
     with transaction.atomic():

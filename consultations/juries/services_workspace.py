@@ -34,6 +34,7 @@ from forums.predicates import forget_cached_memberships
 from forums.services.threads import membership_remove, membership_set
 
 from .models import ExpertHearing, ExpertQuestion, Jury, JuryStatus, Registrant, RegistrantStatus, Seat
+from .rules import takes_part
 from .services import invitation_for_code
 
 SEAT_SALT = "juries.seat"
@@ -263,7 +264,12 @@ def workspace_open(*, jury: Jury, actor: Any, base_url: str = "") -> Jury:
     forum = Forum(
         slug=_forum_slug(jury),
         title=(_("Members of the jury “%(title)s”") % {"title": jury.title})[:150],
-        description=_("The members-only forum of the citizen jury: only its members and the staff can read it."),
+        # The forum page turns the site address into a link back to the workspace (forums_tags.forum_description).
+        description=(
+            _("The members-only forum of the citizen jury: only its members and the staff can read it.")
+            + "\n\n"
+            + _("Back to the jury workspace: %(url)s") % {"url": reverse("juries:workspace", args=[jury.slug])}
+        ),
         visibility=ForumVisibility.MEMBERS,
     )
     forum.full_clean()
@@ -318,13 +324,16 @@ def workspace_invite_send(*, registrant_id: int, base_url: str) -> bool:
 def question_ask(
     *, jury: Jury, user: Any, addressed_to: str, text: str, hearing: ExpertHearing | None = None
 ) -> ExpertQuestion:
-    """A seated member asks an expert a written question (optionally about one hearing)."""
-    if not user.has_perm("juries.take_part", jury):
+    """A seated member asks an expert a written question (optionally about one hearing: without a
+    name, the question goes to the expert of that hearing)."""
+    if not takes_part(user, jury):
         raise PermissionDenied(_("Only the members of the jury can ask the experts questions."))
     addressed_to, text = " ".join(addressed_to.split()), text.strip()
+    if not addressed_to and hearing is not None:
+        addressed_to = hearing.expert_name
     errors = {}
     if not addressed_to:
-        errors["addressed_to"] = _("Say which expert the question is for.")
+        errors["addressed_to"] = _("Say which expert the question is for, or choose the hearing it is about.")
     if len(text) < 10:
         errors["text"] = _("Write your question in at least 10 characters.")
     elif len(text) > MAX_QUESTION_LENGTH:

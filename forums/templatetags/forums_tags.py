@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -7,9 +8,11 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
 
 from civicplatform.core.registry import has_capability
-from forums.forms import comment_form_for
+from forums.forms import comment_form_for, discussion_is_private
 from forums.models import Alignment, CommentSort
 from forums.selectors import (
     PAGE_PARAM,
@@ -22,6 +25,18 @@ from forums.selectors import (
 from forums.services import ensure_can_comment
 
 register = template.Library()
+
+# A site address written in a forum's description, such as "/jurys/budget/espace/": starts and ends with "/",
+# not part of a longer address or word.
+_SITE_PATH = re.compile(r"(?<![\w/:.])/(?:[\w-]+/)+")
+
+
+@register.filter
+def forum_description(text: str) -> SafeString:
+    """The forum's description in paragraphs, its site addresses as links (a jury's forum points back to
+    the jury's workspace this way, without forums knowing about juries)."""
+    linked = _SITE_PATH.sub(lambda match: f'<a href="{match.group(0)}">{match.group(0)}</a>', escape(text))
+    return mark_safe(linebreaks(linked))  # escaped above: only the links are markup
 
 
 def _query_url(request: Any, **changes: Any) -> str:
@@ -66,7 +81,7 @@ def comments_context(request: Any, target: Any) -> dict[str, Any]:
         "section": section,
         "user": user,
         "request": request,
-        "form": comment_form_for(target)(),
+        "form": comment_form_for(target)(private=discussion_is_private(target)),
         "refusal": refusal,
         "next": request.get_full_path(),
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path() + '#comments'})}",

@@ -191,3 +191,27 @@ def test_a_page_of_permission_checks_asks_for_memberships_once(people, council, 
 
     with django_assert_num_queries(0):
         assert all(member.has_perm("forums.view_thread", thread) for thread in threads)
+
+
+def test_a_site_wide_moderator_who_is_not_a_member_has_no_right_in_a_members_only_forum(moderator, forum, council):
+    live_event = ThreadFactory(forum=council, kind=ThreadKind.LIVE_EVENT)
+    question = QuestionFactory(thread=live_event)
+
+    for permission in PERMISSIONS:
+        assert not moderator.has_perm(permission, question if "question" in permission else live_event), permission
+    assert moderator.has_perm("forums.view_forum", forum)
+    assert moderator.has_perm("forums.moderate_thread", ThreadFactory(forum=forum))
+
+
+def test_a_member_with_the_moderator_role_moderates_the_members_only_forum(council, staff):
+    from forums.models import MembershipRole
+    from forums.services import membership_set
+
+    own_moderator = UserFactory(pseudonym="Garante")
+    membership_set(forum=council, user=own_moderator, role=MembershipRole.MODERATOR, actor=staff)
+    thread = ThreadFactory(forum=council)
+
+    assert own_moderator.has_perm("forums.view_thread", thread)
+    assert own_moderator.has_perm("forums.add_thread", council)
+    assert own_moderator.has_perm("forums.moderate_thread", thread)
+    assert own_moderator.has_perm("forums.close_thread", thread)

@@ -65,6 +65,17 @@ def test_members_see_their_members_only_forum_in_the_index(client, forum, counci
     assert "Members only" in html
 
 
+def test_a_site_address_in_the_forum_description_becomes_a_link_and_markup_stays_text(client, forum):
+    forum.description = "Back to the council: /quartiers/nord/ and https://example.org/a/\n\n<b>bold</b>"
+    forum.save()
+
+    html = client.get(forum.get_absolute_url()).content.decode()
+
+    assert '<a href="/quartiers/nord/">/quartiers/nord/</a>' in html
+    assert 'href="/a/"' not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
 def test_the_forum_page_lists_threads_with_their_post_counts(client, thread):
     CommentFactory.create_batch(3, target=thread)
     ThreadFactory(forum=thread.forum, title="Night buses", kind=ThreadKind.DEBATE)
@@ -227,6 +238,58 @@ def test_an_outsider_cannot_post_in_a_members_only_thread(client, council_thread
 
     assert response.status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_a_site_wide_moderator_who_is_not_a_member_neither_sees_nor_posts_in_a_members_only_forum(
+    client, forum, council, council_thread, moderator
+):
+    client.force_login(moderator)
+
+    assert "Conseil de quartier Nord" not in client.get("/forums/").content.decode()
+    assert "Place du marché" in client.get("/forums/").content.decode()
+    assert client.get(council.get_absolute_url()).status_code == 404
+    assert client.get(council_thread.get_absolute_url()).status_code == 404
+    url = reverse("forums:comment_create", args=["forums.thread", council_thread.public_id])
+    assert client.post(url, {"comment-text": "Moderator passing by"}).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_staff_and_the_forums_own_moderators_read_a_members_only_forum(client, council, council_thread, staff):
+    from civicplatform.accounts.tests.factories import ResidentFactory
+    from forums.models import MembershipRole
+    from forums.services import membership_set
+
+    own_moderator = ResidentFactory(pseudonym="Garante")
+    membership_set(forum=council, user=own_moderator, role=MembershipRole.MODERATOR, actor=staff)
+
+    for person in (staff, own_moderator):
+        client.force_login(person)
+        assert "Conseil de quartier Nord" in client.get("/forums/").content.decode()
+        assert "Budget 2027 priorities" in client.get(council_thread.get_absolute_url()).content.decode()
+
+
+def test_the_composer_of_a_members_only_thread_says_who_reads_it(client, council_thread, council_member):
+    client.force_login(council_member)
+
+    html = client.get(council_thread.get_absolute_url()).content.decode()
+
+    assert "only the members of this forum and the organising team can read it" in html
+    assert "comments are public" not in html
+
+
+def test_the_composer_of_a_public_thread_says_comments_are_public(client, thread, citizen):
+    client.force_login(citizen)
+
+    assert "comments are public" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_starting_a_thread_in_a_members_only_forum_says_who_reads_it(client, council, council_member):
+    client.force_login(council_member)
+
+    html = client.get(reverse("forums:thread_create", args=[council.slug])).content.decode()
+
+    assert "only the members of this forum and the organising team can read it" in html
+    assert "comments are public" not in html
 
 
 def test_an_outsider_cannot_reply_to_or_react_to_a_members_only_comment(client, council_thread, outsider):

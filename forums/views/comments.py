@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forums import services
-from forums.forms import CommentForm, DeleteCommentForm, ReactionForm, comment_form_for
+from forums.forms import CommentForm, DeleteCommentForm, ReactionForm, comment_form_for, discussion_is_private
 from forums.models import Comment, CommentSort
 from forums.predicates import target_is_viewable
 from forums.selectors import (
@@ -92,7 +92,7 @@ def comment_create(request: HttpRequest, target_label: str, target_key: str) -> 
     back = _back_url(request, target)
     if not request.user.is_authenticated:
         return redirect_to_login(f"{back}#comments")
-    form = comment_form_for(target)(request.POST)
+    form = comment_form_for(target)(request.POST, private=discussion_is_private(target))
     status = 400
     if form.is_valid():
         try:
@@ -135,7 +135,7 @@ def comment_reply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return _refused(request, refusal, back)
     # "Quote": the reply starts with the quoted comment, which its author may trim.
     initial = {"text": quote_text(parent.source)} if request.GET.get("citer") else {}
-    form = CommentForm(request.POST or None, initial=initial)
+    form = CommentForm(request.POST or None, initial=initial, private=discussion_is_private(target))
     status = 200
     if request.method == "POST":
         status = 400
@@ -178,7 +178,7 @@ def comment_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         services.ensure_can_edit(comment=comment, editor=request.user)
     except PermissionDenied as refusal:
         return _refused(request, refusal, back)
-    form = CommentForm(request.POST or None, initial={"text": comment.source})
+    form = CommentForm(request.POST or None, initial={"text": comment.source}, private=discussion_is_private(target))
     status = 200
     if request.method == "POST":
         status = 400

@@ -77,7 +77,7 @@ def thread_create(request: HttpRequest, forum_slug: str) -> HttpResponse:
     except PermissionDenied as refusal:
         return _refused(request, refusal, back)
     structured = request.user.has_perm("forums.add_structured_thread", forum)
-    form = ThreadForm(request.POST or None, structured=structured)
+    form = ThreadForm(request.POST or None, structured=structured, private=forum.is_members_only)
     status = 200
     if request.method == "POST":
         status = 400

@@ -32,7 +32,8 @@ def test_errors_are_summarised_and_tied_to_their_inputs():
     summary = html.find(attrs={"data-error-summary": True})
     assert summary["role"] == "alert"
     assert summary["tabindex"] == "-1"
-    assert summary.find("a", href="#id_title")
+    # French puts a no-break space before the colon ("Titre : Ce champ est obligatoire.").
+    assert summary.find("a", href="#id_title").get_text().startswith(f"{ProposalForm().fields['title'].label}\u00a0: ")
     title = html.find("input", attrs={"name": "title"})
     assert title["aria-invalid"] == "true"
     error_id = [i for i in title["aria-describedby"].split() if i.endswith("_error")]

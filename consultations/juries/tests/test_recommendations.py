@@ -28,6 +28,13 @@ def facilitator():
     return StaffFactory(pseudonym="Animatrice")
 
 
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        return translation.ngettext(singular, plural, n)
+
+
 def url(name, jury, *args):
     return reverse(f"juries:{name}", args=[jury.slug, *args])
 
@@ -110,7 +117,7 @@ class TestDrafting:
         assert draft(other, other_members[0]).number == 1
         # A withdrawn draft keeps its number: the next one never reuses it.
         services.recommendation_withdraw(
-            recommendation=Recommendation.objects.get(jury=jury, number=3), actor=members[0]
+            recommendation=Recommendation.objects.get(jury=jury, number=3), actor=members[2]
         )
         assert draft(jury, members[0], 4).number == 4
 
@@ -213,7 +220,7 @@ class TestDrafting:
         assert "Version de la deuxième personne." in page  # the other version, to compare
         assert (
             fr(
-                "Another member saved this recommendation after you opened it. Your text is kept below: compare it "
+                "Someone else saved this recommendation after you opened it. Your text is kept below: compare it "
                 "with the current version, then save again."
             )
             in page
@@ -237,10 +244,10 @@ class TestDrafting:
                 recommendation=recommendation, actor=members[1], title="X", text="Y", base_revision=None
             )
 
-    def test_a_draft_can_be_withdrawn_by_a_member_and_is_then_frozen(self, client, jury_members):
+    def test_a_draft_can_be_withdrawn_by_its_author_and_is_then_frozen(self, client, jury_members):
         jury, members = jury_members
         draft(jury, members[0])
-        client.force_login(members[1])
+        client.force_login(members[0])
         response = client.post(url("recommendation_withdraw", jury, 1))
         assert response.status_code == 302
         assert Recommendation.objects.get().status == RecommendationStatus.WITHDRAWN
@@ -282,6 +289,49 @@ class TestDrafting:
         assert "R11. Titre 11" in response.content.decode()
 
 
+class TestWithdrawal:
+    """Withdrawing is two steps (a confirmation page naming the draft, then POST) and only for the
+    draft's author or staff."""
+
+    def test_the_author_confirms_on_a_page_naming_the_draft_before_it_is_withdrawn(self, client, jury_members):
+        jury, members = jury_members
+        draft(jury, members[0], title="Piétonniser la place")
+        client.force_login(members[0])
+        edit_page = client.get(url("recommendation_edit", jury, 1)).content.decode()
+        withdraw_url = url("recommendation_withdraw", jury, 1)
+        assert f'href="{withdraw_url}"' in edit_page  # a link to the confirmation, not a one-click button
+        assert f'action="{withdraw_url}"' not in edit_page
+        response = client.get(withdraw_url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Piétonniser la place" in page and f'action="{withdraw_url}"' in page
+        assert Recommendation.objects.get().status == RecommendationStatus.DRAFT  # nothing happened yet
+        assert client.post(withdraw_url).status_code == 302
+        assert Recommendation.objects.get().status == RecommendationStatus.WITHDRAWN
+
+    def test_another_member_gets_a_403_and_does_not_see_the_button(self, client, jury_members):
+        jury, members = jury_members
+        draft(jury, members[0])
+        client.force_login(members[1])
+        withdraw_url = url("recommendation_withdraw", jury, 1)
+        assert withdraw_url not in client.get(url("recommendation_edit", jury, 1)).content.decode()
+        assert client.get(withdraw_url).status_code == 403
+        assert client.post(withdraw_url).status_code == 403
+        assert Recommendation.objects.get().status == RecommendationStatus.DRAFT
+        with pytest.raises(PermissionDenied):
+            services.recommendation_withdraw(recommendation=Recommendation.objects.get(), actor=members[1])
+
+    def test_staff_may_withdraw_any_draft(self, client, jury_members, facilitator):
+        jury, members = jury_members
+        draft(jury, members[0])
+        client.force_login(facilitator)
+        assert (
+            url("recommendation_withdraw", jury, 1) in client.get(url("recommendation_edit", jury, 1)).content.decode()
+        )
+        assert client.post(url("recommendation_withdraw", jury, 1)).status_code == 302
+        assert Recommendation.objects.get().status == RecommendationStatus.WITHDRAWN
+
+
 class TestMinorityViews:
     def test_a_member_writes_a_view_others_sign_and_unsign_and_only_counts_are_shown(self, client, jury_members):
         jury, members = jury_members
@@ -307,6 +357,11 @@ class TestMinorityViews:
         page = client.get(url("minority_views", jury)).content.decode()
         assert "Contre la piétonnisation" in page
         assert 'aria-pressed="false"' in page
+        assert _ngettext("Signed by %(n)s member", "Signed by %(n)s members", 2) % {"n": 2} in page
+        client.force_login(members[0])
+        page = client.get(url("minority_views", jury)).content.decode()
+        assert _ngettext("Signed by %(n)s member (you)", "Signed by %(n)s members, including you", 2) % {"n": 2} in page
+        assert f" · {fr('including you')}" not in page
         for member in members:
             assert member.jury_seats.get().registrant.pseudonym not in page
         assert AuditEvent.objects.filter(action="juries.minority_view_sign").count() == 2

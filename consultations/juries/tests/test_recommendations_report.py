@@ -4,6 +4,8 @@ in a constant number of queries. Also: personal data (export without ballots, er
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -230,3 +232,115 @@ def seat_registrant(jury):
     seat.delete()
     get_user_model().objects.filter(pk=user.pk).delete()
     return registrant
+
+
+def published_jury(facilitator):
+    jury, members = decided_jury(facilitator)
+    services.report_save(jury=jury, actor=facilitator, introduction="Nous, membres du jury...", method="")
+    services.report_publish(jury=jury, actor=facilitator)
+    return jury, members
+
+
+class TestPublishingConfirmation:
+    def test_staff_confirm_on_a_page_before_the_report_is_published(self, client, facilitator):
+        jury, members = decided_jury(facilitator)
+        services.report_save(jury=jury, actor=facilitator, introduction="Nous, membres du jury...", method="")
+        client.force_login(facilitator)
+        publish_url = url("report_publish", jury)
+        edit_page = client.get(url("report_edit", jury)).content.decode()
+        assert f'href="{publish_url}"' in edit_page and f'action="{publish_url}"' not in edit_page
+        response = client.get(publish_url)
+        assert response.status_code == 200 and f'action="{publish_url}"' in response.content.decode()
+        assert JuryReport.objects.get().published_at is None  # the confirmation page publishes nothing
+        assert client.post(publish_url).status_code == 302
+        assert JuryReport.objects.get().published_at is not None
+        assert client.get(publish_url).status_code == 302  # already published: to the report
+
+    def test_members_do_not_reach_the_confirmation(self, client, facilitator):
+        jury, members = decided_jury(facilitator)
+        client.force_login(members[0])
+        assert client.get(url("report_publish", jury)).status_code == 403
+
+
+class TestAfterPublication:
+    """Once the report is published, drafting is over: services refuse, pages no longer offer it."""
+
+    def test_services_refuse_every_drafting_change(self, facilitator):
+        jury, members = decided_jury(facilitator, drafts=2)
+        leftover = draft(jury, members[0], 3)
+        services.report_save(jury=jury, actor=facilitator, introduction="Intro", method="")
+        services.report_publish(jury=jury, actor=facilitator)
+        with pytest.raises(ValidationError):
+            services.recommendation_update(
+                recommendation=leftover,
+                actor=members[0],
+                title="Autre",
+                text="Autre",
+                base_revision=services.latest_revision_id(leftover),
+            )
+        with pytest.raises(ValidationError):
+            services.recommendation_withdraw(recommendation=leftover, actor=members[0])
+        with pytest.raises(ValidationError):
+            services.recommendation_create(jury=jury, actor=members[0], title="T", text="X")
+        leftover.refresh_from_db()
+        assert leftover.status == RecommendationStatus.DRAFT and leftover.title == "Titre 3"
+
+    def test_pages_refuse_with_a_409_and_hide_the_buttons(self, client, facilitator):
+        jury, members = decided_jury(facilitator, drafts=2)
+        leftover = draft(jury, members[0], 3)
+        services.report_save(jury=jury, actor=facilitator, introduction="Intro", method="")
+        services.report_publish(jury=jury, actor=facilitator)
+        closed = fr("The report has been published: the jury's work is closed.")
+        for who in (members[0], facilitator):
+            client.force_login(who)
+            listing = client.get(url("recommendations", jury)).content.decode()
+            assert url("recommendation_create", jury) not in listing
+            assert url("recommendation_vote_open", jury) not in listing
+            edit_page = client.get(url("recommendation_edit", jury, 3)).content.decode()
+            assert url("recommendation_withdraw", jury, 3) not in edit_page
+            assert 'name="base_revision"' not in edit_page
+            response = client.get(url("recommendation_create", jury))
+            assert response.status_code == 409 and closed in response.content.decode()
+            assert client.get(url("recommendation_withdraw", jury, 3)).status_code == 409
+            assert client.post(url("recommendation_withdraw", jury, 3)).status_code == 409
+            data = {"title": "T", "text": "X", "base_revision": services.latest_revision_id(leftover)}
+            assert client.post(url("recommendation_edit", jury, 3), data).status_code == 409
+        assert client.get(url("recommendation_vote_open", jury)).status_code == 409
+        leftover.refresh_from_db()
+        assert leftover.status == RecommendationStatus.DRAFT and leftover.title == "Titre 3"
+
+
+class TestReportContent:
+    def test_only_minority_views_on_recommendations_in_the_report_are_published(self, client, facilitator):
+        jury, members = decided_jury(facilitator, drafts=2, views=1)  # a general view
+        never_voted = draft(jury, members[0], 3)
+        for number, recommendation in ((1, Recommendation.objects.get(jury=jury, number=1)), (3, never_voted)):
+            services.minority_view_create(
+                jury=jury,
+                actor=members[1],
+                title=f"Avis sur R{number}",
+                text="Nous ne sommes pas d'accord.",
+                recommendation=recommendation,
+            )
+        services.report_save(jury=jury, actor=facilitator, introduction="Intro", method="")
+        services.report_publish(jury=jury, actor=facilitator)
+        page = client.get(url("report", jury)).content.decode()
+        assert "Avis minoritaire 0" in page and "Avis sur R1" in page
+        assert "Avis sur R3" not in page and "Titre 3" not in page
+
+    def test_a_not_adopted_recommendation_is_not_headed_as_recommended_by_the_jury(self, client, facilitator):
+        jury, members = published_jury(facilitator)  # R1 adopted, R2 not adopted, both with a rationale
+        page = client.get(url("report", jury)).content.decode()
+        assert page.count(fr("Why the jury recommends it")) == 1
+        assert page.count(fr("Rationale given by its authors")) == 1
+        assert page.index(fr("Why the jury recommends it")) < page.index("R2. Titre 2")
+        assert page.index(fr("Rationale given by its authors")) > page.index("R2. Titre 2")
+
+    def test_the_staff_link_to_the_report_editor_is_not_the_abuse_report_label(self, client, facilitator):
+        jury, members = decided_jury(facilitator)
+        client.force_login(facilitator)
+        page = client.get(url("recommendations", jury)).content.decode()
+        editor = re.escape(url("report_edit", jury))
+        link = re.search(rf'href="{editor}"[^>]*>([^<]*)</a>', page)
+        assert link is not None and link.group(1) == fr("The jury's report")
+        assert ">Signaler</a>" not in page

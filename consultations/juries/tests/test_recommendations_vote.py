@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,6 +124,16 @@ class TestCasting:
         assert fr("Choose a level of support, or abstain.") in response.content.decode()
         response = client.post(url("recommendation_vote", jury, vote.pk), ballot_data({1: 4, 2: 9}))
         assert response.status_code == 400
+        assert not SecretBallot.objects.exists() and not ParticipationLedger.objects.exists()
+
+    def test_a_superuser_who_does_not_sit_cannot_vote(self, client, voting):
+        jury, members, recommendations, vote = voting
+        admin = StaffFactory(pseudonym="Admin", is_superuser=True)
+        client.force_login(admin)
+        response = client.post(url("recommendation_vote", jury, vote.pk), ballot_data({1: 5, 2: 5}))
+        assert response.status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.recommendation_ballot_cast(vote=vote, person=admin, levels={1: 5, 2: 5})
         assert not SecretBallot.objects.exists() and not ParticipationLedger.objects.exists()
 
     def test_a_second_vote_is_refused_and_sends_to_the_change_page(self, client, voting):
@@ -271,3 +281,61 @@ class TestClosingAndTally:
         jury, members, recommendations, vote = voting
         late = seat_members(jury, 1, start=50)[0]
         assert services.recommendation_ballot_cast(vote=vote, person=late, levels={1: 3, 2: 3})
+
+
+class TestClosingConfirmationAndNotice:
+    def test_staff_confirm_on_a_page_before_the_vote_closes(self, client, voting, facilitator):
+        jury, members, recommendations, vote = voting
+        client.force_login(facilitator)
+        close_url = url("recommendation_vote_close", jury, vote.pk)
+        vote_page = client.get(url("recommendation_vote", jury, vote.pk)).content.decode()
+        assert f'href="{close_url}"' in vote_page and f'action="{close_url}"' not in vote_page
+        response = client.get(close_url)
+        assert response.status_code == 200
+        assert "Vote final" in response.content.decode() and f'action="{close_url}"' in response.content.decode()
+        vote.refresh_from_db()
+        assert vote.status == VoteStatus.OPEN  # looking at the confirmation closes nothing
+        assert client.post(close_url).status_code == 302
+        vote.refresh_from_db()
+        assert vote.status == VoteStatus.CLOSED
+        assert client.get(close_url).status_code == 302  # already closed: back to the results
+
+    def test_members_do_not_reach_the_confirmation(self, client, voting):
+        jury, members, recommendations, vote = voting
+        client.force_login(members[0])
+        assert client.get(url("recommendation_vote_close", jury, vote.pk)).status_code == 403
+
+    def test_the_badge_of_a_closed_vote_is_unambiguous(self, client, voting, facilitator):
+        jury, members, recommendations, vote = voting
+        services.recommendation_vote_close(vote=vote, actor=facilitator)
+        client.force_login(members[0])
+        for page_url in (url("recommendations", jury), url("recommendation_vote", jury, vote.pk)):
+            page = client.get(page_url).content.decode()
+            assert f'<span class="badge">{fr("Vote closed")}</span>' in page
+            assert '<span class="badge">Close</span>' not in page
+
+    def test_the_chart_prints_percentages_like_the_table(self, client, facilitator):
+        jury, members = seated_jury(3)
+        vote = open_vote(jury, facilitator, [draft(jury, members[0], 1)])
+        for member, level in zip(members, (5, 4, 1), strict=True):
+            services.recommendation_ballot_cast(vote=vote, person=member, levels={1: level})
+        services.recommendation_vote_close(vote=vote, actor=facilitator)
+        client.force_login(members[0])
+        page = client.get(url("recommendation_vote", jury, vote.pk)).content.decode()
+        assert "(33,3 %)" in page and "(33.3 %)" not in page
+
+    def test_seated_members_are_notified_once_when_the_vote_closes(
+        self, voting, facilitator, django_capture_on_commit_callbacks
+    ):
+        from civicplatform.notifications.models import Notification
+
+        jury, members, recommendations, vote = voting
+        with django_capture_on_commit_callbacks(execute=True):
+            services.recommendation_vote_close(vote=vote, actor=facilitator)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.recommendation_vote_close(vote=vote, actor=facilitator)  # again: nothing new
+            services.recommendation_votes_close_due(jury=jury)
+        notices = Notification.objects.filter(kind=services.VOTE_CLOSED_KIND)
+        assert sorted(n.recipient_id for n in notices) == sorted(m.pk for m in members)
+        assert {n.url for n in notices} == {url("recommendation_vote", jury, vote.pk)}
+        assert not notices.filter(recipient=facilitator).exists()

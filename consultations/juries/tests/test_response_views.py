@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civicplatform.core.models import AuditEvent
 
@@ -75,6 +75,19 @@ class TestStaffResponsePage:
         assert reverse("juries:progress_add", args=[jury.slug, 1]) in content
         assert reverse("juries:progress_add", args=[jury.slug, 2]) not in content
         assert 'for="id_r2-reasons"' in content
+
+    def test_the_count_of_answers_agrees_with_the_number_answered(self, client, staff):
+        jury, recommendations, _m, _f = make_reported_jury(adopted=3)
+        answer(recommendations[0], staff)
+        client.force_login(staff)
+        singular = "Response given to %(answered)s adopted recommendation out of %(total)s."
+        plural = "Response given to %(answered)s adopted recommendations out of %(total)s."
+        with translation.override("fr"):
+            one = translation.ngettext(singular, plural, 1) % {"answered": 1, "total": 3}
+            two = translation.ngettext(singular, plural, 2) % {"answered": 2, "total": 3}
+        assert one in text(client.get(respond_url(jury)))
+        answer(recommendations[1], staff)
+        assert two in text(client.get(respond_url(jury)))
 
     def test_the_staff_page_query_count_does_not_grow_with_recommendations(
         self, client, staff, django_assert_max_num_queries

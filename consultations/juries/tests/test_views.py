@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.urls import resolve, reverse
+from django.utils import timezone, translation
 
 from civicplatform.core.models import AuditEvent
 
 from .. import services
-from ..models import Invitation, Registrant, RunStatus
+from ..models import Invitation, JuryStatus, Registrant, RunStatus, SelectionRun
 from .factories import BALANCED, fr, make_invitations, make_jury, make_pool
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,25 @@ class TestPublicPages:
         for text in (jury.question, "Le budget de la voirie", "Le maire répondra", "Association A", "Gender</caption>"):
             assert text in content
         assert reverse("juries:register", args=[jury.slug]) in content
+
+    def test_the_timeline_says_1er_for_the_first_of_the_month_and_a_fixed_quota_shows_one_number(self, client):
+        jury = make_jury(open_recruitment=False)
+        jury.phases.update(
+            starts_at=datetime.datetime(2026, 4, 1, 10, tzinfo=datetime.UTC),
+            ends_at=datetime.datetime(2026, 7, 1, 10, tzinfo=datetime.UTC),
+        )
+        content = client.get(jury.get_absolute_url()).content.decode()
+        assert "1er avril 2026" in content and "1er juillet 2026" in content
+        assert '<th scope="row">F</th><td>–</td><td>2</td>' in content  # min = max = 2
+        assert '<th scope="row">Young</th><td>–</td><td>1–3</td>' in content
+
+    def test_after_recruitment_the_page_offers_no_registration(self, client):
+        jury = make_jury(open_recruitment=False)
+        content = client.get(jury.get_absolute_url()).content.decode()
+        assert reverse("juries:register", args=[jury.slug]) not in content
+        assert fr("I received a letter: volunteer") not in content
+        response = client.get(reverse("juries:register", args=[jury.slug]))
+        assert 'name="code"' not in response.content.decode()
 
     def test_an_unpublished_jury_is_404_for_the_public_and_visible_to_staff(self, client, staff):
         jury = make_jury(published=False)
@@ -134,6 +156,53 @@ class TestDrawPage:
         assert response.status_code == 200 and run.commitment in response.content.decode()
         assert client.get(reverse("juries:run_file", args=[jury.slug, run.public_id, "secret.txt"])).status_code == 404
 
+    def _drawn_run(self, staff, *, dice="4073"):
+        jury = make_jury()
+        make_pool(jury, BALANCED)
+        run = services.selection_commit(jury=jury, algorithm="maximin", lottery_size=50, actor=staff)
+        run = services.selection_compute(run_id=run.pk, legacy_runs=5)
+        run = services.selection_draw(run=run, dice=dice, seeds=[], witnesses="Mme Témoin", actor=staff)
+        return jury, run
+
+    def test_the_composition_shows_labels_and_the_randomness_reads_as_words(self, client, staff):
+        jury, run = self._drawn_run(staff)
+        content = client.get(reverse("juries:run", args=[jury.slug, run.public_id])).content.decode()
+        assert "<td>Gender</td><td>F</td><td>2</td>" in content  # labels, and "2" rather than "2–2"
+        assert "<td>Age</td><td>Young</td><td>1–3</td>" in content
+        assert "<td>gender</td>" not in content and "<td>young</td>" not in content
+        assert "4 0 7 3" in content and "&quot;dice&quot;" not in content
+        assert fr("No seed from the parties: the dice alone decided.") in content
+        assert "<code>python manage.py jury_verify &lt;" in content
+
+    def test_the_seeds_of_the_parties_are_listed(self, client, staff):
+        jury, run = self._drawn_run(staff)
+        SelectionRun.objects.filter(pk=run.pk).update(randomness_json='{"dice":"4073","seeds":["graine-mairie"]}')
+        content = client.get(reverse("juries:run", args=[jury.slug, run.public_id])).content.decode()
+        assert '<li><code class="hash">graine-mairie</code></li>' in content
+        assert fr("No seed from the parties: the dice alone decided.") not in content
+
+    def test_the_minimum_chance_is_a_percentage_with_two_decimals(self, client, staff):
+        jury, run = self._drawn_run(staff)
+        content = client.get(reverse("juries:run", args=[jury.slug, run.public_id])).content.decode()
+        with translation.override("fr"):
+            expected = floatformat(run.min_probability * 100, 2)
+        assert "," in expected and f"{expected} %" in content
+        assert fr("Legacy greedy, estimated chance in percent") in content
+
+    def test_without_legacy_figures_the_column_is_hidden_and_explained(self, client, staff):
+        jury, run = self._drawn_run(staff)
+        SelectionRun.objects.filter(pk=run.pk).update(legacy_probabilities={}, legacy_min_probability=None)
+        content = client.get(reverse("juries:run", args=[jury.slug, run.public_id])).content.decode()
+        assert fr("Legacy greedy, estimated chance in percent") not in content
+        assert fr("Legacy greedy (estimate)") not in content
+        assert (
+            fr(
+                "No comparison with the greedy method used before 2020 was computed for this draw, "
+                "so the table shows only the fair algorithm."
+            )
+            in content
+        )
+
     def test_the_progress_fragment_is_served_alone(self, client, staff):
         jury = make_jury()
         make_pool(jury, BALANCED)
@@ -196,6 +265,43 @@ class TestStaffPages:
         assert response.status_code == 400
         assert not jury.runs.exists()
 
+    def test_the_dashboard_links_to_recommendations_report_and_response(self, client, staff):
+        jury = make_jury()
+        client.force_login(staff)
+        content = client.get(reverse("juries:manage", args=[jury.slug])).content.decode()
+        assert reverse("juries:recommendations", args=[jury.slug]) in content
+        assert reverse("juries:report_edit", args=[jury.slug]) in content
+        assert reverse("juries:respond", args=[jury.slug]) not in content  # no published report yet
+        from ..models import JuryReport
+
+        JuryReport.objects.create(jury=jury, published_at=timezone.now())
+        content = client.get(reverse("juries:manage", args=[jury.slug])).content.decode()
+        assert reverse("juries:respond", args=[jury.slug]) in content
+        assert f'href="{reverse("juries:response", args=[jury.slug])}"' in content
+
+    def test_once_the_panel_sits_feasibility_no_longer_warns(self, client, staff):
+        jury = make_jury()
+        make_pool(jury, [("f", "young")] * 5)
+        jury.status = JuryStatus.DELIBERATING
+        jury.save(update_fields=["status"])
+        client.force_login(staff)
+        content = client.get(reverse("juries:manage", args=[jury.slug])).content.decode()
+        assert fr("No panel can be drawn yet:") not in content
+        assert fr("The panel is drawn and seated: these quotas were used for its selection.") in content
+
+    def test_the_count_of_people_drawn_agrees_with_the_number(self, client, staff):
+        jury = make_jury()
+        make_pool(jury, BALANCED)
+        client.force_login(staff)
+        url = reverse("juries:manage", args=[jury.slug])
+        with translation.override("fr"):
+            singular = translation.ngettext("Person drawn", "People drawn", 1)
+            plural = translation.ngettext("Person drawn", "People drawn", 12)
+        Registrant.objects.filter(pk=Registrant.objects.filter(jury=jury).first().pk).update(status="selected")
+        assert f"<dt>{singular}</dt><dd>1</dd>" in client.get(url).content.decode()
+        Registrant.objects.filter(jury=jury).update(status="selected")
+        assert f"<dt>{plural}</dt><dd>12</dd>" in client.get(url).content.decode()
+
     def test_staff_start_and_draw(self, client, staff, django_capture_on_commit_callbacks):
         jury = make_jury()
         make_pool(jury, BALANCED)
@@ -213,3 +319,16 @@ class TestStaffPages:
         assert response.status_code == 302
         run.refresh_from_db()
         assert run.status == RunStatus.DRAWN
+
+
+class TestDateFilter:
+    def test_the_first_of_the_month_reads_1er_in_french_only(self):
+        from ..templatetags.juries_format import day_date
+
+        first, second = datetime.date(2026, 4, 1), datetime.date(2026, 4, 2)
+        with translation.override("fr"):
+            assert day_date(first) == "1er avril 2026"
+            assert day_date(second) == "2 avril 2026"
+            assert day_date(datetime.date(2026, 11, 24), "l j F Y") == "mardi 24 novembre 2026"
+        with translation.override("en"):
+            assert day_date(first) == "1 April 2026"

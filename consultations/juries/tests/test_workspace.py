@@ -29,6 +29,7 @@ from ..models import (
     RegistrantStatus,
     Seat,
 )
+from ..rules import takes_part
 from .factories import fr, make_jury, make_pool
 
 pytestmark = pytest.mark.django_db
@@ -92,11 +93,11 @@ WORKSPACE_PAGES = [
 
 class TestPermissions:
     def test_perms_exist_and_follow_the_seat(self, jury, member, former_member, staff, outsider):
-        assert member.has_perm("juries.enter_workspace", jury) and member.has_perm("juries.take_part", jury)
-        assert staff.has_perm("juries.enter_workspace", jury) and not staff.has_perm("juries.take_part", jury)
+        assert member.has_perm("juries.enter_workspace", jury) and takes_part(member, jury)
+        assert staff.has_perm("juries.enter_workspace", jury) and not takes_part(staff, jury)
         for user in (outsider, former_member):
             assert not user.has_perm("juries.enter_workspace", jury)
-            assert not user.has_perm("juries.take_part", jury)
+            assert not takes_part(user, jury)
 
     @pytest.mark.parametrize("name", WORKSPACE_PAGES)
     def test_anonymous_is_sent_to_login(self, client, jury, name):
@@ -202,9 +203,7 @@ class TestSeatClaim:
             "No confirmed member of this jury matches this code and last name. Check the code on "
             "your letter and write your last name as you gave it when you volunteered."
         )
-        assert message in (
-            response.content.decode().replace("&#x27;", "'")
-        )
+        assert message in (response.content.decode().replace("&#x27;", "'"))
         assert not Seat.objects.exists()
 
     def test_the_code_of_a_volunteer_not_confirmed_is_refused(self, client, jury, citizen):
@@ -326,6 +325,23 @@ class TestOpeningAndForum:
         assert client.get(url("workspace", jury)).status_code == 403
         assert client.get(jury.forum.get_absolute_url()).status_code in (403, 404)
 
+    def test_the_jury_forum_links_back_to_the_workspace(self, client, jury, staff, member):
+        services_workspace.workspace_open(jury=jury, actor=staff)
+        jury.refresh_from_db()
+        client.force_login(member)
+        page = client.get(jury.forum.get_absolute_url()).content.decode()
+        assert f'<a href="{url("workspace", jury)}">' in page
+
+    def test_a_site_wide_moderator_who_is_not_a_member_cannot_read_the_jury_forum(self, client, jury, staff):
+        from civicplatform.moderation.models import ModeratorAssignment
+
+        elected = UserFactory(pseudonym="Élue")
+        ModeratorAssignment.objects.create(user=elected, title="Élue")
+        jury = services_workspace.workspace_open(jury=jury, actor=staff)
+        client.force_login(elected)
+        assert client.get(jury.forum.get_absolute_url()).status_code == 404
+        assert jury.forum.get_absolute_url() not in client.get(reverse("forums:index")).content.decode()
+
     def test_the_workspace_links_to_the_forum_and_the_recommendations(self, client, jury, staff, member):
         services_workspace.workspace_open(jury=jury, actor=staff)
         jury.refresh_from_db()
@@ -406,6 +422,28 @@ class TestQuestions:
         assert "Quel est le niveau de bruit la nuit ?" in page
         assert "Membre" not in page  # the asker's pseudonym is never shown
         assert url("workspace_question_answer", jury, question.pk) in page
+
+    def test_a_question_about_a_hearing_goes_to_its_expert_without_typing_the_name(self, client, jury, member):
+        hearing = ExpertHearing.objects.create(session=add_session(jury), expert_name="Dr Lune", topic="Bruit")
+        client.force_login(member)
+        response = client.post(
+            url("workspace_questions", jury),
+            {"addressed_to": "", "hearing": hearing.pk, "text": "Quel est le niveau de bruit la nuit ?"},
+        )
+        assert response.status_code == 302
+        question = ExpertQuestion.objects.get()
+        assert question.addressed_to == "Dr Lune" and question.hearing == hearing
+
+    def test_a_question_without_an_expert_nor_a_hearing_is_a_400_saying_what_to_do(self, client, jury, member):
+        client.force_login(member)
+        response = client.post(
+            url("workspace_questions", jury), {"addressed_to": " ", "text": "Quel est le niveau de bruit la nuit ?"}
+        )
+        assert response.status_code == 400
+        assert (
+            fr("Say which expert the question is for, or choose the hearing it is about.") in response.content.decode()
+        )
+        assert not ExpertQuestion.objects.exists()
 
     def test_a_question_too_short_is_a_400(self, client, jury, member):
         client.force_login(member)

@@ -87,12 +87,16 @@ def run_detail(request: HttpRequest, slug: str, run_id: str) -> HttpResponse:
     jury = get_jury_for_user(request, slug)
     run = get_run_for_user(request, jury, run_id)
     files = services.run_files(run)
+    probabilities = selectors.run_probabilities(run)
     context = {
         "jury": jury,
         "run": run,
         "files": [(name, draw.sha256_hex(text)) for name, text in files.items()],
-        "probabilities": selectors.run_probabilities(run),
+        "probabilities": probabilities,
+        # Runs computed without the legacy comparison have no estimate: the column is left out.
+        "has_legacy": any(row.legacy is not None for row in probabilities),
         "composition": selectors.run_panel_composition(run) if run.status == RunStatus.DRAWN else [],
+        "randomness": selectors.run_randomness(run) if run.status == RunStatus.DRAWN else None,
         "RunStatus": RunStatus,
     }
     if request.GET.get("fragment") == "progress":

@@ -28,6 +28,7 @@ from .. import selectors_recommendations as selectors
 from .. import services_recommendations as services
 from ..forms_recommendations import MinorityViewForm, RecommendationForm, ReportForm, SupportBallotForm, VoteOpenForm
 from ..models import Jury, MinorityView, Recommendation, RecommendationStatus, RecommendationVote, VoteStatus
+from ..rules import takes_part
 from ._helpers import form_errors_to_form, get_jury_for_user
 
 RECEIPT_COOKIE = "jury_vote_receipt"
@@ -69,7 +70,7 @@ def get_workspace_jury(request: HttpRequest, slug: str, *, manage: bool = False,
         raise OutsideWorkspace(jury)
     if manage and not request.user.has_perm("juries.manage_jury"):
         raise OutsideWorkspace(jury, staff_only=True)
-    if take_part and not request.user.has_perm("juries.take_part", jury):
+    if take_part and not takes_part(request.user, jury):
         raise PermissionDenied
     # A vote past its closing time is closed before anything is shown (see services_recommendations).
     services.recommendation_votes_close_due(jury=jury)
@@ -100,6 +101,39 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _published(jury: Jury) -> bool:
+    report = selectors.report_get(jury)
+    return bool(report and report.published_at)
+
+
+def _refuse_if_published(request: HttpRequest, jury: Jury) -> HttpResponse | None:
+    """Once the report is published, drafting is over: a clear 409 instead of a form that cannot be saved."""
+    if not _published(jury):
+        return None
+    return _refused(
+        request,
+        jury,
+        _("The report has been published: the jury's work is closed."),
+        back=reverse("juries:recommendations", args=[jury.slug]),
+        status=409,
+    )
+
+
+def _confirm_page(
+    request: HttpRequest, jury: Jury, *, heading: str, warning: str, button: str, back: str
+) -> HttpResponse:
+    """Step one of an action that cannot be undone: say what will happen, the POST of this page does it."""
+    context = {
+        "jury": jury,
+        "heading": heading,
+        "warning": warning,
+        "button": button,
+        "action": request.path,
+        "back": back,
+    }
+    return render(request, "juries/recommendations/confirm.html", context)
+
+
 # ---------------------------------------------------------------- drafting
 
 
@@ -111,6 +145,7 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     by_status: dict[str, list[Recommendation]] = {value: [] for value in RecommendationStatus.values}
     for recommendation in recommendations:
         by_status[recommendation.status].append(recommendation)
+    report = selectors.report_get(jury)
     return render(
         request,
         "juries/recommendations/list.html",
@@ -122,9 +157,10 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "not_adopted": by_status[RecommendationStatus.NOT_ADOPTED],
             "withdrawn": by_status[RecommendationStatus.WITHDRAWN],
             "votes": selectors.votes_with_my_participation(jury, request.user),
-            "report": selectors.report_get(jury),
+            "report": report,
+            "published": bool(report and report.published_at),
             "can_manage": request.user.has_perm("juries.manage_jury"),
-            "can_take_part": request.user.has_perm("juries.take_part", jury),
+            "can_take_part": takes_part(request.user, jury),
             "seated": selectors.seated_count(jury),
         },
     )
@@ -134,6 +170,9 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recommendation_create(request: HttpRequest, slug: str) -> HttpResponse:
     jury = get_workspace_jury(request, slug)
+    refusal = _refuse_if_published(request, jury)
+    if refusal is not None:
+        return refusal
     form = RecommendationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -165,7 +204,7 @@ def _edit_page(
 ) -> HttpResponse:
     names = selectors.pseudonyms(jury)
     rows = selectors.history(recommendation, names)
-    editable = recommendation.status == RecommendationStatus.DRAFT
+    editable = recommendation.status == RecommendationStatus.DRAFT and not _published(jury)
     if form is None and editable:
         latest = rows[0].revision.pk if rows else None
         form = RecommendationForm(
@@ -188,6 +227,7 @@ def _edit_page(
             "conflict": conflict,
             "conflict_editor": selectors.author_name(conflict.edited_by_id, names) if conflict else "",
             "author": selectors.author_name(recommendation.created_by_id, names),
+            "can_withdraw": editable and services.may_withdraw(request.user, recommendation),
         },
         status=status,
     )
@@ -200,6 +240,9 @@ def recommendation_edit(request: HttpRequest, slug: str, number: int) -> HttpRes
     recommendation = _recommendation(jury, number)
     if request.method == "GET":
         return _edit_page(request, jury, recommendation)
+    refusal = _refuse_if_published(request, jury)
+    if refusal is not None:
+        return refusal
     if recommendation.status != RecommendationStatus.DRAFT:
         return _refused(
             request,
@@ -237,10 +280,31 @@ def recommendation_edit(request: HttpRequest, slug: str, number: int) -> HttpRes
 
 
 @members_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def recommendation_withdraw(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """GET asks for confirmation, naming the draft; POST withdraws it. Only its author or staff."""
     jury = get_workspace_jury(request, slug)
     recommendation = _recommendation(jury, number)
+    if not services.may_withdraw(request.user, recommendation):
+        raise PermissionDenied
+    refusal = _refuse_if_published(request, jury)
+    if refusal is not None:
+        return refusal
+    back = reverse("juries:recommendation_edit", args=[jury.slug, number])
+    if request.method == "GET":
+        if recommendation.status != RecommendationStatus.DRAFT:
+            return redirect(back)
+        return _confirm_page(
+            request,
+            jury,
+            heading=_("Withdraw R%(number)d. %(title)s?") % {"number": number, "title": recommendation.title},
+            warning=_(
+                "A withdrawn draft stays in the list, with its history, but can no longer be changed nor put to "
+                "the vote. This cannot be undone."
+            ),
+            button=_("Withdraw this draft"),
+            back=back,
+        )
     try:
         services.recommendation_withdraw(recommendation=recommendation, actor=request.user)
     except ValidationError as error:
@@ -262,6 +326,9 @@ def recommendation_withdraw(request: HttpRequest, slug: str, number: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def vote_open(request: HttpRequest, slug: str) -> HttpResponse:
     jury = get_workspace_jury(request, slug, manage=True)
+    refusal = _refuse_if_published(request, jury)
+    if refusal is not None:
+        return refusal
     form = VoteOpenForm(request.POST or None, jury=jury)
     if request.method == "POST":
         if form.is_valid():
@@ -284,10 +351,26 @@ def vote_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @members_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def vote_close(request: HttpRequest, slug: str, vote_id: int) -> HttpResponse:
+    """GET asks staff to confirm (closing cannot be undone); POST closes and counts."""
     jury = get_workspace_jury(request, slug, manage=True)
     vote = _vote(jury, vote_id)
+    back = reverse("juries:recommendation_vote", args=[jury.slug, vote.pk])
+    if request.method == "GET":
+        if vote.status == VoteStatus.CLOSED:
+            return redirect(back)
+        return _confirm_page(
+            request,
+            jury,
+            heading=_("Close “%(title)s” now?") % {"title": vote.title},
+            warning=_(
+                "Members who have not voted will no longer be able to, nobody can change their ballot, and the "
+                "results are counted and shown. This cannot be undone."
+            ),
+            button=_("Close the vote now and count it"),
+            back=back,
+        )
     if vote.status == VoteStatus.CLOSED:
         messages.info(request, _("This vote was already closed."))
     else:
@@ -325,7 +408,7 @@ def _vote_page(
     request: HttpRequest, jury: Jury, vote: RecommendationVote, *, form=None, mode: str = "cast", status: int = 200
 ) -> HttpResponse:
     closed = vote.status == VoteStatus.CLOSED
-    can_take_part = request.user.has_perm("juries.take_part", jury)
+    can_take_part = takes_part(request.user, jury)
     voted = can_take_part and ballots.has_voted(elections=[vote], person=request.user)
     if form is None and can_take_part and not closed and not voted:
         form = SupportBallotForm(recommendations=vote.recommendations.all())
@@ -358,7 +441,7 @@ def vote_detail(request: HttpRequest, slug: str, vote_id: int) -> HttpResponse:
     if request.method == "GET":
         return _vote_page(request, jury, vote)
     back = reverse("juries:recommendation_vote", args=[jury.slug, vote.pk])
-    if not request.user.has_perm("juries.take_part", jury):
+    if not takes_part(request.user, jury):
         return _refused(request, jury, _("Only the seated members of the jury vote."), back=back)
     if not services.vote_is_open(vote):
         return _refused(request, jury, _("This vote is closed."), back=back)
@@ -452,7 +535,7 @@ def vote_change(request: HttpRequest, slug: str, vote_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def minority_views(request: HttpRequest, slug: str) -> HttpResponse:
     jury = get_workspace_jury(request, slug)
-    can_take_part = request.user.has_perm("juries.take_part", jury)
+    can_take_part = takes_part(request.user, jury)
     form = MinorityViewForm(request.POST or None, jury=jury) if can_take_part else None
     status = 200
     if request.method == "POST":
@@ -541,9 +624,24 @@ def report_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @members_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET asks staff to confirm (nothing can be changed afterwards); POST publishes."""
     jury = get_workspace_jury(request, slug, manage=True)
+    if request.method == "GET":
+        if _published(jury):
+            return redirect("juries:report", slug=jury.slug)
+        return _confirm_page(
+            request,
+            jury,
+            heading=_("Publish the jury's report?"),
+            warning=_(
+                "Once published, the report is public, the jury's status becomes “Report delivered”, followers "
+                "are told, and nothing can be changed any more."
+            ),
+            button=_("Publish the report"),
+            back=reverse("juries:report_edit", args=[jury.slug]),
+        )
     try:
         services.report_publish(jury=jury, actor=request.user)
     except ValidationError as error:
@@ -573,7 +671,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "report": report,
             "adopted": [row for row in decided if row[0].status == RecommendationStatus.ADOPTED],
             "not_adopted": [row for row in decided if row[0].status == RecommendationStatus.NOT_ADOPTED],
-            "views": selectors.minority_views(jury),
+            "views": selectors.report_minority_views(jury),
             "link_recommendations": selectors.public_recommendation_url_exists(jury),
         },
     )

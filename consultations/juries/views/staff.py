@@ -18,17 +18,24 @@ from civicplatform.core.services import audit_record
 from .. import selectors, services
 from ..forms import DrawForm, InvitationBatchForm, RegistrationForm, SelectionForm
 from ..letters import letters_pdf
-from ..models import Channel, InvitationBatch, Registrant, RegistrantStatus, RunStatus
+from ..models import Channel, InvitationBatch, JuryReport, JuryStatus, Registrant, RegistrantStatus, RunStatus
 from ._helpers import form_errors_to_form, get_jury_for_user, get_run_for_user
+
+SEATED_STATUSES = (JuryStatus.DELIBERATING, JuryStatus.REPORTED, JuryStatus.RESPONDED)
 
 
 def _dashboard(request: HttpRequest, jury, *, status: int = 200, **forms) -> HttpResponse:
+    # Once the panel sits, whether a panel *could* be drawn from the remaining volunteers no longer matters.
+    panel_seated = jury.status in SEATED_STATUSES
+    report = JuryReport.objects.filter(jury=jury).only("published_at").first()
     context = {
         "jury": jury,
         "counts": selectors.jury_counts(jury),
         "batches": jury.batches.all(),
         "quotas": selectors.quota_table(jury),
-        "feasibility": services.jury_feasibility(jury),
+        "panel_seated": panel_seated,
+        "report_published": bool(report and report.published_at),
+        "feasibility": None if panel_seated else services.jury_feasibility(jury),
         "runs": jury.runs.all(),
         "batch_form": forms.get("batch_form") or InvitationBatchForm(),
         "selection_form": forms.get("selection_form") or SelectionForm(),

@@ -24,6 +24,7 @@ from django_ratelimit.core import is_ratelimited
 from .. import selectors, selectors_workspace, services_workspace
 from ..forms_workspace import AnswerForm, QuestionForm, SeatClaimForm, SeatLinkForm
 from ..models import Jury, Registrant, RegistrantStatus
+from ..rules import takes_part
 from ._helpers import form_errors_to_form, get_jury_for_user
 
 CLAIM_RATE = "10/h"
@@ -55,7 +56,7 @@ def _context(request: HttpRequest, jury: Jury, here: str, **extra) -> dict:
         "here": here,
         "seat": selectors.seat_for(user=request.user, jury=jury),
         "can_manage": request.user.has_perm("juries.manage_jury"),
-        "can_take_part": request.user.has_perm("juries.take_part", jury),
+        "can_take_part": takes_part(request.user, jury),
         "recommendations_url": recommendations_url,
         **extra,
     }
@@ -105,7 +106,7 @@ def questions(request: HttpRequest, jury: Jury) -> HttpResponse:
     form = QuestionForm(request.POST or None, jury=jury)
     status = 200
     if request.method == "POST":
-        if not request.user.has_perm("juries.take_part", jury):
+        if not takes_part(request.user, jury):
             messages.error(request, _("Only the members of the jury can ask the experts questions."))
             return redirect("juries:workspace_questions", slug=jury.slug)
         if form.is_valid():
@@ -210,7 +211,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def entrance(request: HttpRequest, slug: str) -> HttpResponse:
     """A logged-in member links their seat with the code of their letter and their last name."""
     jury = get_jury_for_user(request, slug)
-    if request.user.has_perm("juries.take_part", jury):
+    if takes_part(request.user, jury):
         return redirect("juries:workspace", slug=jury.slug)
     form = SeatClaimForm(request.POST or None)
     status = 200

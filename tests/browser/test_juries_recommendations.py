@@ -1,7 +1,7 @@
 """A seated member votes on recommendations on a phone (375 x 812, French, axe-clean): one group of
 radio buttons per recommendation, a forgotten one answered with an error tied to it, then the receipt.
 
-Uses the real-browser harness of tests/browser (Debian's Chromium through Playwright)."""
+Uses the real-browser harness of tests/browser/conftest.py (Debian's Chromium through Playwright)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,11 @@ from django.utils import translation
 
 from civicplatform.accounts.tests.factories import StaffFactory
 from civicplatform.ballots.models import SecretBallot
-from tests.browser import conftest as harness
+from consultations.juries.tests.recommendations_setup import draft, open_vote, seated_jury
 
-from .recommendations_setup import draft, open_vote, seated_jury
+from .conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-# The fixtures of the browser harness (tests/browser/conftest.py), made available to this module.
-browser, context, page, live_site = harness.browser, harness.context, harness.page, harness.live_site
-_flush_with_delete = harness._flush_with_delete
-assert_no_horizontal_scroll_fixture = harness.assert_no_horizontal_scroll_fixture
-assert_accessible = harness.assert_accessible
 
 
 def _french(msgid: str) -> str:
