@@ -13,7 +13,7 @@ class ForumsConfig(AppConfig):
 
         from civicplatform.core import registry
         from civicplatform.moderation import signals
-        from forums import personal_data
+        from forums import personal_data, selectors
         from forums.models import Comment, Thread
         from forums.receivers import on_content_hidden, on_content_restored
 
@@ -24,6 +24,7 @@ class ForumsConfig(AppConfig):
         registry.register_capability("reportable", Thread)
         # A thread's posts are comments attached to it: one discussion mechanism for the whole platform.
         registry.register_capability("commentable", Thread)
+        registry.register_private_spaces(selectors.private_forums_hidden_from)
         registry.register_personal_data("forums.comments", personal_data.export_comments)
         registry.register_personal_data("forums.reactions", personal_data.export_reactions)
         registry.register_personal_data("forums.threads", personal_data.export_threads)

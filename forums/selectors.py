@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -369,3 +370,13 @@ def get_question(public_id: Any, user: Any) -> Question:
     if not question.is_public and not user.has_perm("forums.moderate_question", question):
         raise Http404
     return question
+
+
+def private_forums_hidden_from(user: Any) -> list[tuple[int, str]]:
+    """Members-only forums this person is not a member of, as moderation spaces (core registry
+    "private spaces"): even a site-wide moderator does not see a jury's deliberation."""
+    forums = Forum.objects.filter(visibility=ForumVisibility.MEMBERS)
+    if getattr(user, "is_authenticated", False):
+        forums = forums.exclude(memberships__user=user)
+    forum_type = ContentType.objects.get_for_model(Forum).pk
+    return [(forum_type, str(pk)) for pk in forums.values_list("pk", flat=True)]

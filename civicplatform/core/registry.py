@@ -112,3 +112,26 @@ def register_erasure_hook(key: str, hook: ErasureHook) -> None:
 
 def erasure_hooks() -> dict[str, ErasureHook]:
     return dict(sorted(_erasure_hooks.items()))
+
+
+# ------------------------------------------------------------------------------
+# Private spaces: places some people may not see even as site-wide moderators
+# ------------------------------------------------------------------------------
+# A members-only forum (a citizens' jury deliberating) is private to its members and
+# staff. Each provider returns, for a person who is not staff, the spaces they may not
+# see as (content type id, primary key as text) pairs; moderation leaves their reported
+# content out of that person's queue and refuses them its moderation pages.
+PrivateSpacesProvider = Callable[[Any], Iterable[tuple[int, str]]]
+
+_private_spaces_providers: list[PrivateSpacesProvider] = []
+
+
+def register_private_spaces(provider: PrivateSpacesProvider) -> None:
+    if provider not in _private_spaces_providers:
+        _private_spaces_providers.append(provider)
+
+
+def private_spaces_hidden_from(user: Any) -> set[tuple[int, str]]:
+    if getattr(user, "is_staff", False):
+        return set()
+    return {space for provider in _private_spaces_providers for space in provider(user)}

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civicplatform.core import registry
 from civicplatform.core.registry import models_with
 from civicplatform.moderation.models import (
     Moderatable,
@@ -24,6 +25,7 @@ from civicplatform.moderation.models import (
 
 _BLOCKED_CACHE = "_moderation_is_blocked"
 _ASSIGNMENTS_CACHE = "_moderation_assignments"
+_HIDDEN_SPACES_CACHE = "_moderation_hidden_spaces"
 
 
 def user_is_blocked(user) -> bool:
@@ -45,7 +47,7 @@ def user_is_blocked_cached(user) -> bool:
 
 def forget_cached_moderation_state(user) -> None:
     """Drop what the permission predicates remembered about this user object."""
-    for name in (_BLOCKED_CACHE, _ASSIGNMENTS_CACHE):
+    for name in (_BLOCKED_CACHE, _ASSIGNMENTS_CACHE, _HIDDEN_SPACES_CACHE):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -67,13 +69,23 @@ def space_key(space: models.Model | None) -> tuple[int | None, str | None]:
     return ContentType.objects.get_for_model(space).pk, str(space.pk)
 
 
+def _hidden_spaces(user) -> set[tuple[int, str]]:
+    """Private spaces (core registry) this person may not see, loaded once per user object."""
+    if not hasattr(user, _HIDDEN_SPACES_CACHE):
+        setattr(user, _HIDDEN_SPACES_CACHE, registry.private_spaces_hidden_from(user))
+    return getattr(user, _HIDDEN_SPACES_CACHE)
+
+
 def user_moderates(user, space: models.Model | None) -> bool:
-    """True when one of the person's assignments covers `space` (None: content outside any space)."""
+    """True when one of the person's assignments covers `space` (None: content outside any space)
+    and the space is not private to others (a members-only forum they are not in)."""
     type_id, space_id = space_key(space)
     assignments = moderator_assignments_of(user)
     if space is None:
         return any(assignment.is_site_wide for assignment in assignments)
-    return any(assignment.covers(type_id, space_id) for assignment in assignments)
+    if not any(assignment.covers(type_id, space_id) for assignment in assignments):
+        return False
+    return (type_id, space_id) not in _hidden_spaces(user)
 
 
 def moderation_scope_q(user, *, type_field: str = "space_type", id_field: str = "space_id") -> Q | None:
@@ -85,15 +97,20 @@ def moderation_scope_q(user, *, type_field: str = "space_type", id_field: str = 
     if getattr(user, "is_staff", False):
         return None
     assignments = moderator_assignments_of(user)
+    if not assignments:
+        return Q(pk__in=[])
+    hidden = Q(pk__in=[])
+    for type_id, space_id in _hidden_spaces(user):
+        hidden |= Q(**{f"{type_field}_id": type_id, id_field: space_id})
     if any(assignment.is_site_wide for assignment in assignments):
-        return None
+        return ~hidden if _hidden_spaces(user) else None
     scope = Q(pk__in=[])
     for assignment in assignments:
         if assignment.object_id is None:
             scope |= Q(**{f"{type_field}_id": assignment.content_type_id})
         else:
             scope |= Q(**{f"{type_field}_id": assignment.content_type_id, id_field: assignment.object_id})
-    return scope
+    return scope & ~hidden if _hidden_spaces(user) else scope
 
 
 # ---------------------------------------------------------------- reportable content

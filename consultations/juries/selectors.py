@@ -64,28 +64,36 @@ def run_probabilities(run: SelectionRun) -> list[ProbabilityRow]:
 
 @dataclass
 class CompositionRow:
-    feature: str
+    feature: str  # the question as worded (label); the key is what the published files use
     value: str
     low: int
     high: int
     seats: int
+    feature_key: str = ""
+    value_key: str = ""
 
 
-def run_panel_composition(run: SelectionRun) -> list[CompositionRow]:
-    """For a drawn run: one row per quota line, with the feature's and the answer's labels (not their keys)."""
+def run_panel_composition(
+    run: SelectionRun, labels: dict[tuple[str, str], tuple[str, str]] | None = None
+) -> list[CompositionRow]:
+    """For a drawn run: one row per quota line, with the feature's and the answer's labels and keys.
+    `labels` ({(feature key, value key): (feature label, value label)}) spares the query when known."""
     from .sortition import draw
 
-    labels = {
-        (value.feature.key, value.key): (value.feature.label, value.label)
-        for value in FeatureValue.objects.filter(feature__jury_id=run.jury_id).select_related("feature")
-    }
+    if labels is None:
+        labels = {
+            (value.feature.key, value.key): (value.feature.label, value.label)
+            for value in FeatureValue.objects.filter(feature__jury_id=run.jury_id).select_related("feature")
+        }
     pool = {row["id"]: row for row in draw.read_csv(run.pool_csv)}
     rows = []
     for quota in draw.read_csv(run.quotas_csv):
         feature, value = quota["feature"], quota["value"]
         seats = sum(1 for p in run.selected if pool.get(p, {}).get(feature) == value)
         feature_label, value_label = labels.get((feature, value), (feature, value))
-        rows.append(CompositionRow(feature_label, value_label, int(quota["min"]), int(quota["max"]), seats))
+        rows.append(
+            CompositionRow(feature_label, value_label, int(quota["min"]), int(quota["max"]), seats, feature, value)
+        )
     return rows
 
 

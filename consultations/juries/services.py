@@ -262,6 +262,9 @@ class Relaxation:
     max: int
     new_min: int
     new_max: int
+    # What staff read (the question and the answer as worded); the keys above are what is applied.
+    feature_label: str = ""
+    value_label: str = ""
 
 
 @dataclass
@@ -272,7 +275,11 @@ class Feasibility:
 
 
 def feasibility_check(
-    *, quotas: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, str]], size: int
+    *,
+    quotas: Sequence[Mapping[str, Any]],
+    pool: Sequence[Mapping[str, str]],
+    size: int,
+    labels: Mapping[str, str] | None = None,
 ) -> Feasibility:
     """Can a panel of `size` meet every quota with one person per household? If not, why, and what to relax.
 
@@ -280,6 +287,13 @@ def feasibility_check(
     the library's panel ILP, which on failure proposes the smallest relaxation of the quotas.
     """
     from .sortition import engine
+
+    labels = labels or {}
+
+    def label(feature: str, value: str | None = None) -> str:
+        """Staff's wording of a feature ("feature") or of one of its answers ("feature/value")."""
+        key = feature if value is None else f"{feature}/{value}"
+        return labels.get(key, value if value is not None else feature)
 
     problems: list[str] = []
     by_feature: dict[str, list[Mapping[str, Any]]] = {}
@@ -294,19 +308,24 @@ def feasibility_check(
         if low > size:
             problems.append(
                 _("%(feature)s: the minimums add up to %(low)d, more than the %(size)d seats.")
-                % {"feature": feature, "low": low, "size": size}
+                % {"feature": label(feature), "low": low, "size": size}
             )
         if high < size:
             problems.append(
                 _("%(feature)s: the maximums add up to %(high)d, fewer than the %(size)d seats.")
-                % {"feature": feature, "high": high, "size": size}
+                % {"feature": label(feature), "high": high, "size": size}
             )
         for value in values:
             available = sum(1 for p in pool if p.get(feature) == value["value"])
             if available < int(value["min"]):
                 problems.append(
                     _("%(feature)s = %(value)s: %(min)d seats required but only %(count)d volunteers.")
-                    % {"feature": feature, "value": value["value"], "min": int(value["min"]), "count": available}
+                    % {
+                        "feature": label(feature),
+                        "value": label(feature, value["value"]),
+                        "min": int(value["min"]),
+                        "count": available,
+                    }
                 )
     relaxations: list[Relaxation] = []
     if len(pool) >= size:
@@ -328,6 +347,8 @@ def feasibility_check(
                             int(quota["max"]),
                             relaxed.min,
                             relaxed.max,
+                            label(quota["feature"]),
+                            label(quota["feature"], quota["value"]),
                         )
                     )
         except Exception as error:  # the library reports bad tables with its own exception types
@@ -336,7 +357,11 @@ def feasibility_check(
 
 
 def jury_feasibility(jury: Jury, size: int | None = None) -> Feasibility:
-    return feasibility_check(quotas=quota_rows(jury), pool=pool_rows(jury), size=size or jury.panel_size)
+    labels: dict[str, str] = {}
+    for feature in jury.features.prefetch_related("values"):
+        labels[feature.key] = feature.label
+        labels.update({f"{feature.key}/{value.key}": value.label for value in feature.values.all()})
+    return feasibility_check(quotas=quota_rows(jury), pool=pool_rows(jury), size=size or jury.panel_size, labels=labels)
 
 
 @transaction.atomic

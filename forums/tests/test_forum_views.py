@@ -516,3 +516,31 @@ def test_a_participant_reports_a_comment_from_the_thread_page(client, thread, ci
     report = Report.objects.get()
     assert report.content == comment
     assert report.reporter == citizen
+
+
+def test_reports_from_a_members_only_forum_stay_out_of_a_site_wide_moderators_queue(
+    client, council, council_thread, council_member, moderator, staff
+):
+    from civicplatform.accounts.tests.factories import ResidentFactory
+    from civicplatform.moderation.models import ReportCategory
+    from civicplatform.moderation.services import report_create
+    from forums.models import MembershipRole
+    from forums.services import membership_set
+    from forums.tests.factories import CommentFactory
+
+    comment = CommentFactory(target=council_thread, author=council_member, source="Deliberation in confidence")
+    from forums.tests.factories import MembershipFactory
+
+    other_member = MembershipFactory(forum=council, user=ResidentFactory(pseudonym="Voisine")).user
+    report_create(content=comment, category=ReportCategory.SPAM, reporter=other_member)
+    content_url = reverse("moderation:content", args=[comment.moderation_content_key, comment.public_id])
+    own_moderator = ResidentFactory(pseudonym="Garante")
+    membership_set(forum=council, user=own_moderator, role=MembershipRole.MODERATOR, actor=staff)
+
+    client.force_login(moderator)
+    assert "Deliberation in confidence" not in client.get(reverse("moderation:queue")).content.decode()
+    assert client.get(content_url).status_code == 403
+    for person in (staff, own_moderator):
+        client.force_login(person)
+        assert "Deliberation in confidence" in client.get(reverse("moderation:queue")).content.decode()
+        assert client.get(content_url).status_code == 200

@@ -51,8 +51,8 @@ def composition_rows() -> Rows:
     labels = _labels([run.jury_id for run in runs])
     rows: Rows = []
     for run in runs:
-        for feature, value, low, high, seats in run_panel_composition(run):
-            feature_label, value_label = labels.get((run.jury_id, feature, value), (feature, value))
+        jury_labels = {(f, v): names for (jury_id, f, v), names in labels.items() if jury_id == run.jury_id}
+        for row in run_panel_composition(run, jury_labels):
             rows.append(
                 {
                     "jury": run.jury.slug,
@@ -60,13 +60,13 @@ def composition_rows() -> Rows:
                     "selection": str(run.public_id),
                     "replacement": run.is_replacement,
                     "drawn_at": run.drawn_at,
-                    "feature": feature,
-                    "feature_label": feature_label,
-                    "value": value,
-                    "value_label": value_label,
-                    "min_seats": low,
-                    "max_seats": high,
-                    "seats": seats,
+                    "feature": row.feature_key,
+                    "feature_label": row.feature,
+                    "value": row.value_key,
+                    "value_label": row.value,
+                    "min_seats": row.low,
+                    "max_seats": row.high,
+                    "seats": row.seats,
                 }
             )
     return rows

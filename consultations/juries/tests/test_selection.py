@@ -76,6 +76,30 @@ class TestFeasibility:
             high > 1 for (feature, value), (_, high) in relaxed.items() if value == "young"
         )
 
+    def test_staff_read_the_questions_and_answers_as_worded_not_their_keys(self):
+        quotas = [{**q, "min": 3} if q["value"] == "old" else q for q in QUOTAS]
+        quotas = [{**q, "max": 1} if q["value"] == "young" else q for q in quotas]
+        rows = pool([("f", "young")] * 4 + [("m", "young")] * 4 + [("f", "old")] * 2)
+        labels = {"age": "Tranche d’âge", "age/old": "60 ans et plus", "age/young": "16 à 29 ans"}
+        result = feasibility_check(quotas=quotas, pool=rows, size=4, labels=labels)
+        assert (
+            fr(
+                "%(feature)s = %(value)s: %(min)d seats required but only %(count)d volunteers.",
+                feature="Tranche d’âge",
+                value="60 ans et plus",
+                min=3,
+                count=2,
+            )
+            in result.problems
+        )
+        shown = {(r.feature_label, r.value_label) for r in result.relaxations}
+        assert shown and shown <= {
+            ("Tranche d’âge", "60 ans et plus"),
+            ("Tranche d’âge", "16 à 29 ans"),
+            ("gender", "f"),
+            ("gender", "m"),
+        }
+
     def test_households_can_make_quotas_infeasible(self):
         # The only two old men share a household: at most one can sit, but two old seats need men... make it so.
         quotas = [

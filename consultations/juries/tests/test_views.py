@@ -186,7 +186,8 @@ class TestDrawPage:
         content = client.get(reverse("juries:run", args=[jury.slug, run.public_id])).content.decode()
         with translation.override("fr"):
             expected = floatformat(run.min_probability * 100, 2)
-        assert "," in expected and f"{expected} %" in content
+        # French puts a no-break space before "%".
+        assert "," in expected and f"{expected}\u00a0%" in content
         assert fr("Legacy greedy, estimated chance in percent") in content
 
     def test_without_legacy_figures_the_column_is_hidden_and_explained(self, client, staff):
