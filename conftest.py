@@ -95,3 +95,29 @@ def staff(db):
 def outsider(db):
     """Logged in, but from outside every space under test."""
     return UserFactory(pseudonym="Outsider")
+
+
+@pytest.fixture(scope="module")
+def migrated_rows_restored_after(django_db_blocker):
+    """For a module of transactional tests without serialized rollback (threads racing on
+    committed rows): once its tests are done, put the database back as migrations left it.
+
+    Django's flush after such a test empties every table and re-creates content types and
+    permissions under new ids; a later test of the same process that restores the serialized
+    rows (serialized_rollback) would then collide with them, and the rows data migrations made
+    (rejection reasons, Wagtail's root page) would be gone. When the session keeps serialized
+    rows, empty the tables once more and restore them. Use with
+    `pytest.mark.usefixtures("migrated_rows_restored_after")`.
+    """
+    yield
+    from django.core.management import call_command
+    from django.db import connections
+
+    database = connections["default"]
+    contents = getattr(database, "_test_serialized_contents", None)
+    if contents is None:
+        return
+    with django_db_blocker.unblock():
+        # Keep the sequences: restored rows carry their ids, and new rows must not reuse them.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0)
+        database.creation.deserialize_db_from_string(contents)

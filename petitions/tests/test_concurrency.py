@@ -26,9 +26,11 @@ from .factories import PetitionFactory
 
 # Transactional (the threads only see committed rows), without serialized_rollback: the root
 # conftest's `_fresh_content_types` recreates the content types a previous flush removed, and every
-# row these tests need is made by their factories. See `_leave_the_migrated_rows_behind` for after.
+# row these tests need is made by their factories; `migrated_rows_restored_after` (root conftest)
+# puts the migrated rows back for the tests that follow.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_rows_restored_after"),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs PostgreSQL's row locks"),
 ]
 
@@ -59,29 +61,6 @@ def _race(attempt: Callable[[int], object]) -> list[object]:
         list(pool.map(worker, range(THREADS)))
     assert len(results) == ATTEMPTS
     return results
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_the_migrated_rows_behind(django_db_blocker):
-    """Once these tests are done, put the database back as migrations left it.
-
-    Django's flush after a transactional test without serialized rollback empties every table
-    and re-creates content types and permissions under new ids; a later test of the same
-    process that restores the serialized rows (serialized_rollback) would then collide with
-    them, and the rows data migrations made (rejection reasons, Wagtail's root page) would be
-    gone. When the session keeps serialized rows, empty the tables once more and restore them.
-    """
-    yield
-    from django.core.management import call_command
-
-    database = connections["default"]
-    contents = getattr(database, "_test_serialized_contents", None)
-    if contents is None:
-        return
-    with django_db_blocker.unblock():
-        # Keep the sequences: restored rows carry their ids, and new rows must not reuse them.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0)
-        database.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

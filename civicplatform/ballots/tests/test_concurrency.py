@@ -6,15 +6,14 @@ constraint and the advisory lock must hold without any help from Python.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from civicplatform.accounts.tests.factories import ResidentFactory
 from civicplatform.ballots import services
 from civicplatform.ballots.models import ParticipationLedger, SecretBallot
 from civicplatform.core.models import AuditEvent
+from civicplatform.core.testing import race
 from civicplatform.territory.tests.factories import DistrictFactory
 
 pytestmark = [
@@ -27,25 +26,7 @@ THREADS = 50
 
 
 def _race(target, count: int = THREADS) -> list:
-    """Run `target(number)` in `count` threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(number: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[number] = target(number)
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            outcomes[number] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return race(target, count)
 
 
 def test_fifty_simultaneous_votes_by_one_person_leave_exactly_one_ballot():

@@ -216,6 +216,7 @@ def test_database_refuses_two_entries_of_one_register_for_one_account(census):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_rows_restored_after")
 def test_two_accounts_racing_for_one_entry_cannot_both_win(district):
     import_rows([MARIE])
     users = [UserFactory(), UserFactory()]
