@@ -77,7 +77,7 @@ fill = lazy(_fill, str)
 def jury_audience(jury: Jury) -> list:
     """The jury's followers and its seated members (a seat that has not ended), each once."""
     User = get_user_model()
-    seated = jury.seats.filter(ended_at__isnull=True).values("user_id")
+    seated = jury.seats.current().values("user_id")
     people = User.objects.filter(
         models.Q(pk__in=followers_of(target=jury).values("pk")) | models.Q(pk__in=seated),
         is_active=True,

@@ -164,11 +164,5 @@ def seat_for(*, user, jury: Jury) -> Seat | None:
     """
     cache = user.__dict__.setdefault("_jury_seats", {})
     if jury.pk not in cache:
-        cache[jury.pk] = (
-            Seat.objects.filter(
-                jury=jury, user=user, ended_at__isnull=True, registrant__status=RegistrantStatus.CONFIRMED
-            )
-            .select_related("registrant")
-            .first()
-        )
+        cache[jury.pk] = Seat.objects.current().filter(jury=jury, user=user).select_related("registrant").first()
     return cache[jury.pk]

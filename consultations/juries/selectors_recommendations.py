@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -122,9 +121,7 @@ def turnout(vote: RecommendationVote) -> int:
 
 
 def seated_count(jury: Jury) -> int:
-    from .models import RegistrantStatus
-
-    return jury.seats.filter(ended_at__isnull=True, registrant__status=RegistrantStatus.CONFIRMED).count()
+    return jury.seats.current().count()
 
 
 def votes_with_my_participation(jury: Jury, user: Any) -> list[RecommendationVote]:
@@ -243,15 +240,6 @@ def report_minority_views(jury: Jury) -> QuerySet[MinorityView]:
 
 def report_get(jury: Jury) -> JuryReport | None:
     return JuryReport.objects.filter(jury=jury).first()
-
-
-def public_recommendation_url_exists(jury: Jury) -> bool:
-    """Whether the public page of a recommendation (another part of the app) is routed."""
-    try:
-        reverse("juries:recommendation", args=[jury.slug, 1])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def decided_recommendations(jury: Jury) -> list[tuple[Recommendation, Support | None]]:

@@ -75,7 +75,7 @@ _fill_lazy = lazy(_fill, str)
 def _notify_vote_closed(vote: RecommendationVote, actor: Any) -> None:
     """Tell the members seated when the vote closed that its results can be read (sent once: closing is)."""
     jury = vote.jury
-    seats = jury.seats.filter(ended_at__isnull=True, user__isnull=False).select_related("user")
+    seats = jury.seats.current().select_related("user")
     notify(
         recipients=[seat.user for seat in seats],
         kind=VOTE_CLOSED_KIND,

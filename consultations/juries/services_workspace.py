@@ -281,7 +281,7 @@ def workspace_open(*, jury: Jury, actor: Any, base_url: str = "") -> Jury:
         update.append("status")
     jury.save(update_fields=update)
     membership_set(forum=forum, user=actor, role=MembershipRole.MODERATOR, actor=actor)
-    for seat in Seat.objects.filter(jury=jury, ended_at__isnull=True).select_related("user"):
+    for seat in jury.seats.current().select_related("user"):
         _forum_join(forum=forum, user=seat.user, actor=actor)
     audit_record(action="juries.workspace_opened", actor=actor, target=jury, data={"forum": forum.slug})
     if base_url:

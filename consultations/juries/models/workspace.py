@@ -8,7 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .recruitment import Jury, Registrant
+from .recruitment import Jury, Registrant, RegistrantStatus
+
+
+class SeatQuerySet(models.QuerySet):
+    def current(self) -> SeatQuerySet:
+        """Seats whose member sits now: not ended, and still a confirmed member."""
+        return self.filter(ended_at__isnull=True, registrant__status=RegistrantStatus.CONFIRMED)
 
 
 class Seat(models.Model):
@@ -24,6 +30,8 @@ class Seat(models.Model):
     linked_at = models.DateTimeField(auto_now_add=True)
     # Set when the member leaves the panel (withdrawn or replaced): the history stays, access ends.
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SeatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("seat")

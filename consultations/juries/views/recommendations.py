@@ -672,6 +672,5 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "adopted": [row for row in decided if row[0].status == RecommendationStatus.ADOPTED],
             "not_adopted": [row for row in decided if row[0].status == RecommendationStatus.NOT_ADOPTED],
             "views": selectors.report_minority_views(jury),
-            "link_recommendations": selectors.public_recommendation_url_exists(jury),
         },
     )

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -47,17 +47,12 @@ def workspace_page(view: WorkspaceView) -> WorkspaceView:
 
 
 def _context(request: HttpRequest, jury: Jury, here: str, **extra) -> dict:
-    try:
-        recommendations_url = reverse("juries:recommendations", args=[jury.slug])
-    except NoReverseMatch:
-        recommendations_url = ""
     return {
         "jury": jury,
         "here": here,
         "seat": selectors.seat_for(user=request.user, jury=jury),
         "can_manage": request.user.has_perm("juries.manage_jury"),
         "can_take_part": takes_part(request.user, jury),
-        "recommendations_url": recommendations_url,
         **extra,
     }
 
